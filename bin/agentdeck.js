@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// agentdeck's executable: checks the Node version, then runs the bundled CLI.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  process.stderr.write(
+    `agentdeck needs Node.js 22.12 or newer (this is ${process.version}). ` +
+      'Inside this repository use "npm start" (it runs the Node 24 pinned in devDependencies).\n',
+  );
+  process.exit(1);
+}
+let cli;
+try {
+  cli = await import('../dist/cli.js');
+} catch (error) {
+  if (error && error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli.js')) {
+    process.stderr.write('agentdeck is not built yet: run "npm run build" (npm start builds it for you).\n');
+    process.exit(1);
+  }
+  throw error;
+}
+if (typeof cli.main === 'function') process.exitCode = await cli.main(process.argv.slice(2));

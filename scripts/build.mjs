@@ -1,0 +1,81 @@
+// Bundles the CLI into dist/ with esbuild. Start-up time is a product feature: Ink, React and
+// the command registry are bundled into one file (about half the start-up cost of loading them
+// from node_modules); heavy or asset-carrying packages stay external and load lazily through
+// dynamic imports only when a command needs them.
+//   node scripts/build.mjs             build
+//   node scripts/build.mjs --if-stale  build only when a source is newer than dist/cli.js
+import { build } from 'esbuild';
+import { readdirSync, statSync, existsSync, rmSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist', 'cli.js');
+
+// Packages that ship WASM/asset files next to their code, spawn their own files, or are large
+// and needed by few commands: resolved from node_modules at run time.
+const EXTERNAL = [
+  '@electric-sql/pglite',
+  'libpg-query',
+  '@anthropic-ai/claude-agent-sdk',
+  '@modelcontextprotocol/sdk',
+  '@supabase/supabase-js',
+  'resend',
+  'pg',
+  'openapi-fetch',
+  'typescript',
+  'esbuild',
+  'yaml',
+];
+
+function newestMtime(path) {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
+  return newest;
+}
+
+function isStale() {
+  if (!existsSync(out)) return true;
+  const built = statSync(out).mtimeMs;
+  const inputs = [join(root, 'src'), join(root, 'package.json'), fileURLToPath(import.meta.url)];
+  return inputs.some((p) => existsSync(p) && newestMtime(p) > built);
+}
+
+const emptyDevtools = {
+  name: 'empty-devtools',
+  setup(b) {
+    // Ink imports react-devtools-core only in development; never ship or load it.
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'empty' }));
+    b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export default {}; export const connectToDevTools = () => {};', loader: 'js' }));
+  },
+};
+
+export async function bundle() {
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  await build({
+    entryPoints: [join(root, 'src', 'cli.ts')],
+    outdir: join(root, 'dist'),
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    jsx: 'automatic',
+    sourcemap: 'linked',
+    minifySyntax: true,
+    external: EXTERNAL,
+    plugins: [emptyDevtools],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // Bundled CommonJS (react, yoga) needs require() in ESM output.
+    banner: { js: "import { createRequire as __agentdeckRequire } from 'node:module'; const require = __agentdeckRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  if (!process.argv.includes('--if-stale') || isStale()) await bundle();
+}

@@ -1,0 +1,129 @@
+// The contract between the orchestrator and the agents' command handlers.
+import type { AgentKind, CommandSpec, ArgsOf } from '../commands/types.js';
+import type { Level } from '../services/events/types.js';
+
+export const PHASES = ['UNDERSTAND', 'ANALYZE', 'PLAN', 'VALIDATE', 'EXECUTE', 'VERIFY'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/**
+ * How a command ended. `waiting_approval`: the run is suspended on an approval row;
+ * `needs_model`: an AI step had no model runtime; `needs_manual`: recovery needs a human;
+ * `not_available`: the handling agent is not built yet.
+ */
+export type ResultStatus =
+  | 'done'
+  | 'failed'
+  | 'waiting_approval'
+  | 'needs_model'
+  | 'needs_manual'
+  | 'not_available'
+  | 'cancelled';
+
+export interface CommandResult {
+  readonly ok: boolean;
+  readonly status: ResultStatus;
+  /** One line for humans. */
+  readonly message: string;
+  /** Structured result for `--json`, MCP and `--output json|yaml`. */
+  readonly data?: unknown;
+  /** Pre-rendered lines (tables, diffs) that `run` prints after the events. */
+  readonly lines?: readonly string[];
+  readonly error?: { readonly message: string; readonly code: string };
+  readonly runId?: string;
+  readonly approvalId?: string;
+}
+
+/** The exact action an approval is bound to; its hash is what gets approved. */
+export interface ApprovalAction {
+  readonly tool: string; // the command id, or a tool name
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly target: string; // 'local', 'staging', 'production', a project ref...
+  readonly diffHash?: string;
+  /** One line shown in the dialog and the email. */
+  readonly summary: string;
+  /** What a human must type to confirm (a ticket id) when the command asks for typed confirmation. */
+  readonly confirmText?: string;
+}
+
+export interface StepOptions<T> {
+  /** Registers how to undo this step; run in reverse order when a later step fails. */
+  readonly compensate?: (output: T) => Promise<void>;
+  /** Retries with backoff when the error is retryable. */
+  readonly retries?: number;
+  /** Named resource locks held while the step runs (`db:local`, `worktree:BUG-2026-001`, `deploy:staging`). */
+  readonly locks?: readonly string[];
+}
+
+/** What every handler gets. The same in the dashboard, `run`, `mcp` and tests. */
+export interface CommandContext {
+  /** The target project's root (git top level of the working directory, else the directory). */
+  readonly root: string;
+  readonly agent: AgentKind;
+  readonly runId: string | null;
+  readonly ticketId: string | null;
+  /** Who asked: 'you' (the console or `run`), 'mcp', 'schedule'. */
+  readonly initiator: string;
+  readonly signal: AbortSignal;
+  /** Emits a log event as this agent (`[AGENT] ✓ message` for level success). */
+  log(level: Level, message: string, data?: Record<string, unknown>): void;
+  /** The same context speaking as another agent. */
+  as(agent: AgentKind): CommandContext;
+  /**
+   * A durable step: runs `fn` once per run and records its output; on resume a completed
+   * step returns its recorded output instead of running again.
+   */
+  step<T>(phase: Phase, name: string, fn: () => Promise<T>, options?: StepOptions<T>): Promise<T>;
+  /**
+   * Resolves when this exact action is approved; otherwise records a pending approval and
+   * suspends the run (throws `ApprovalPending`). Rejected: throws `ApprovalRejected`.
+   */
+  requireApproval(action: ApprovalAction): Promise<void>;
+}
+
+export type Handler<C extends CommandSpec = CommandSpec> = (
+  ctx: CommandContext,
+  args: ArgsOf<C>,
+) => Promise<CommandResult>;
+
+/** A module's table of handlers, keyed by command id. */
+export type HandlerTable = Readonly<Record<string, Handler<CommandSpec>>>;
+
+/** Binds a handler to its command so its args are typed by the command's schema. */
+export function handle<C extends CommandSpec>(spec: C, fn: Handler<C>): readonly [string, Handler<CommandSpec>] {
+  return [spec.id, fn as unknown as Handler<CommandSpec>];
+}
+
+export class ApprovalPending extends Error {
+  constructor(readonly approvalId: string, readonly summary: string) {
+    super(`waiting for approval ${approvalId}: ${summary}`);
+    this.name = 'ApprovalPending';
+  }
+}
+
+export class ApprovalRejected extends Error {
+  constructor(readonly approvalId: string, reason?: string) {
+    super(`approval ${approvalId} was rejected${reason ? `: ${reason}` : ''}`);
+    this.name = 'ApprovalRejected';
+  }
+}
+
+/** A failure with a stable code and one clear line for the user. */
+export class CommandError extends Error {
+  constructor(readonly code: string, message: string, readonly retryable = false) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+export function ok(message: string, data?: unknown, lines?: readonly string[]): CommandResult {
+  return { ok: true, status: 'done', message, data, lines };
+}
+
+export function fail(code: string, message: string, status: ResultStatus = 'failed'): CommandResult {
+  return { ok: false, status, message, error: { message, code } };
+}
+
+export function needsModel(what: string): CommandResult {
+  const message = `${what} needs a model runtime: set ANTHROPIC_API_KEY (or log in to Claude Code) and run it again`;
+  return { ok: false, status: 'needs_model', message, error: { message, code: 'needs_model' } };
+}

@@ -1,0 +1,100 @@
+// The one event bus. Every agent event passes here once: it gets an id and a timestamp, its
+// secrets are redacted, subscribers (the store, the plain logger, `run`'s printer, the email
+// notifier) see it synchronously, and it is appended to the state db in batches.
+import type { StateDb } from '../state/db.js';
+import { appendEvents } from '../state/events.js';
+import { createRedactor, redactDeep, type Redactor } from '../secrets/redact.js';
+import type { AgentEvent, AgentEventInput } from './types.js';
+
+export type Subscriber = (event: AgentEvent) => void;
+
+export interface EventBus {
+  emit(input: AgentEventInput): AgentEvent;
+  subscribe(fn: Subscriber): () => void;
+  /** Writes the pending batch to the state db now. */
+  flush(): void;
+  /** Flushes and stops the timer; further events are still delivered to subscribers. */
+  close(): void;
+  readonly redact: Redactor;
+  /** Events appended to the db by this bus so far. */
+  readonly persisted: number;
+}
+
+export interface BusOptions {
+  readonly state?: StateDb;
+  /** Values to redact (configured credentials). */
+  readonly secrets?: readonly string[];
+  /** How often the pending batch is written (ms). */
+  readonly flushMs?: number;
+  /** A batch this large is written at once. */
+  readonly maxBatch?: number;
+}
+
+export function createBus(options: BusOptions = {}): EventBus {
+  const redact = createRedactor(options.secrets ?? []);
+  const subscribers = new Set<Subscriber>();
+  const flushMs = options.flushMs ?? 50;
+  const maxBatch = options.maxBatch ?? 1000;
+  let pending: AgentEvent[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let nextId = 1;
+  let persisted = 0;
+  let closed = false;
+
+  const flush = (): void => {
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    if (!options.state || pending.length === 0) {
+      pending = [];
+      return;
+    }
+    const batch = pending;
+    pending = [];
+    if (!options.state.db.isOpen) return;
+    appendEvents(options.state, batch);
+    persisted += batch.length;
+  };
+
+  return {
+    redact,
+    get persisted() {
+      return persisted;
+    },
+    emit(input) {
+      const event: AgentEvent = {
+        ...input,
+        id: nextId++,
+        ts: input.ts ?? Date.now(),
+        message: redact(input.message),
+        data: input.data ? redactDeep(input.data, redact) : undefined,
+      };
+      for (const fn of subscribers) {
+        try {
+          fn(event);
+        } catch {
+          // A failing subscriber must not stop the others or the agent that emitted.
+        }
+      }
+      if (options.state) {
+        pending.push(event);
+        if (pending.length >= maxBatch) flush();
+        else if (!timer && !closed) {
+          timer = setTimeout(flush, flushMs);
+          timer.unref();
+        }
+      }
+      return event;
+    },
+    subscribe(fn) {
+      subscribers.add(fn);
+      return () => subscribers.delete(fn);
+    },
+    flush,
+    close() {
+      closed = true;
+      flush();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// The console's own durable state: node:sqlite in WAL mode at `<root>/.agentdeck/state.db`.
+// Several processes may open the same file (the dashboard, `run`, `mcp`): WAL plus a busy
+// timeout lets them take turns, and every multi-row change runs in one IMMEDIATE transaction.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { MIGRATIONS } from './schema.js';
+
+export interface StateDb {
+  readonly db: DatabaseSync;
+  readonly path: string;
+  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE, so writers queue instead of failing). */
+  tx<T>(fn: () => T): T;
+  close(): void;
+}
+
+export const STATE_DIR = '.agentdeck';
+
+export function stateDir(root: string): string {
+  return join(root, STATE_DIR);
+}
+
+/** Opens (creating when needed) the state db of the project at `root` and migrates it. */
+export function openState(root: string, options: { path?: string } = {}): StateDb {
+  const dir = stateDir(root);
+  mkdirSync(dir, { recursive: true });
+  const path = options.path ?? join(dir, 'state.db');
+  return openStateAt(path);
+}
+
+export function openStateAt(path: string): StateDb {
+  const db = new DatabaseSync(path, { timeout: 10_000 });
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('PRAGMA foreign_keys = ON');
+  let depth = 0;
+  const tx = <T>(fn: () => T): T => {
+    // Nested calls join the outer transaction.
+    if (depth > 0) return fn();
+    db.exec('BEGIN IMMEDIATE');
+    depth++;
+    try {
+      const out = fn();
+      db.exec('COMMIT');
+      return out;
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    } finally {
+      depth--;
+    }
+  };
+  migrate(db, tx);
+  return {
+    db,
+    path,
+    tx,
+    close: () => {
+      if (db.isOpen) db.close();
+    },
+  };
+}
+
+function migrate(db: DatabaseSync, tx: <T>(fn: () => T) => T): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  tx(() => {
+    const row = db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number | null };
+    const current = row.v ?? 0;
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(m.version, new Date().toISOString());
+    }
+  });
+}
+
+/** Reads a JSON column, tolerating NULL. */
+export function parseJson<T>(text: unknown, fallback: T): T {
+  if (typeof text !== 'string' || text === '') return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}

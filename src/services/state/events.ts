@@ -1,0 +1,91 @@
+// The events table: every AgentEvent, appended in batches by the bus.
+import type { AgentEvent, Level } from '../events/types.js';
+import type { StateDb } from './db.js';
+import { parseJson } from './db.js';
+
+export function appendEvents(state: StateDb, events: readonly AgentEvent[]): void {
+  if (events.length === 0) return;
+  state.tx(() => {
+    const insert = state.db.prepare(
+      'INSERT INTO events (ts, run_id, ticket_id, agent, instance, kind, level, message, data_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const e of events) {
+      insert.run(e.ts, e.runId ?? null, e.ticketId ?? null, e.agent, e.instance ?? null, e.kind, e.level, e.message, e.data ? JSON.stringify(e.data) : null);
+    }
+  });
+}
+
+const LEVEL_RANK: Record<Level, number> = { debug: 0, info: 1, success: 1, warn: 2, error: 3 };
+
+export function levelAtLeast(level: Level, min: Level): boolean {
+  return LEVEL_RANK[level] >= LEVEL_RANK[min];
+}
+
+export interface EventQuery {
+  readonly agent?: string;
+  readonly runId?: string;
+  readonly minLevel?: Level;
+  readonly kinds?: readonly string[];
+  readonly limit?: number;
+  readonly olderThanMs?: number;
+}
+
+interface Row {
+  id: number;
+  ts: number;
+  run_id: string | null;
+  ticket_id: string | null;
+  agent: string;
+  instance: string | null;
+  kind: string;
+  level: string;
+  message: string;
+  data_json: string | null;
+}
+
+/** The newest matching events, returned oldest first. */
+export function queryEvents(state: StateDb, q: EventQuery = {}): AgentEvent[] {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (q.agent) {
+    where.push('agent = ?');
+    params.push(q.agent);
+  }
+  if (q.runId) {
+    where.push('run_id = ?');
+    params.push(q.runId);
+  }
+  if (q.minLevel) {
+    const levels = (Object.keys(LEVEL_RANK) as Level[]).filter((l) => levelAtLeast(l, q.minLevel as Level));
+    where.push(`level IN (${levels.map(() => '?').join(', ')})`);
+    params.push(...levels);
+  }
+  if (q.kinds && q.kinds.length > 0) {
+    where.push(`kind IN (${q.kinds.map(() => '?').join(', ')})`);
+    params.push(...q.kinds);
+  }
+  const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+  params.push(q.limit ?? 200);
+  const rows = state.db.prepare(sql).all(...params) as unknown as Row[];
+  return rows.reverse().map((r) => ({
+    id: r.id,
+    ts: r.ts,
+    runId: r.run_id ?? undefined,
+    ticketId: r.ticket_id ?? undefined,
+    agent: r.agent as AgentEvent['agent'],
+    instance: r.instance ?? undefined,
+    kind: r.kind as AgentEvent['kind'],
+    level: r.level as Level,
+    message: r.message,
+    data: parseJson(r.data_json, undefined),
+  }));
+}
+
+export function countEvents(state: StateDb): number {
+  return (state.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+}
+
+/** Deletes events older than `beforeTs` (epoch ms). The audit table is never purged. */
+export function purgeEvents(state: StateDb, beforeTs: number): number {
+  return Number(state.db.prepare('DELETE FROM events WHERE ts < ?').run(beforeTs).changes);
+}

@@ -1,0 +1,55 @@
+// Loads what the state db already holds into the store: at start-up and on refresh (R).
+import type { StateDb } from '../services/state/db.js';
+import { queryEvents } from '../services/state/events.js';
+import { listTickets } from '../services/state/tickets.js';
+import type { DeckStore } from './store.js';
+import type { ApprovalView, DeploymentView, LogLine, RunView, TicketView } from './types.js';
+
+export function hydrate(store: DeckStore, state: StateDb, options: { logs?: number } = {}): void {
+  const tickets: TicketView[] = listTickets(state, { limit: 200 }).map((t) => ({
+    id: t.id,
+    kind: t.kind,
+    title: t.title,
+    status: t.status,
+    priority: t.priority,
+    updatedAt: Date.parse(t.updatedAt),
+  }));
+  const runs = (
+    state.db
+      .prepare('SELECT id, status, line, command_id, ticket_id, phase, updated_at FROM runs ORDER BY updated_at DESC LIMIT 200')
+      .all() as { id: string; status: string; line: string; command_id: string | null; ticket_id: string | null; phase: string | null; updated_at: string }[]
+  ).map(
+    (r): RunView => ({ id: r.id, status: r.status, line: r.line, commandId: r.command_id, ticketId: r.ticket_id, phase: r.phase, updatedAt: Date.parse(r.updated_at) }),
+  );
+  const approvals = (
+    state.db
+      .prepare("SELECT id, run_id, ticket_id, summary, status, target, tool, confirm_text, expires_at FROM approvals WHERE status = 'pending' ORDER BY requested_at")
+      .all() as { id: string; run_id: string | null; ticket_id: string | null; summary: string; status: string; target: string; tool: string; confirm_text: string | null; expires_at: string | null }[]
+  ).map(
+    (a): ApprovalView => ({
+      id: a.id,
+      runId: a.run_id,
+      ticketId: a.ticket_id,
+      summary: a.summary,
+      status: a.status,
+      target: a.target,
+      tool: a.tool,
+      confirmText: a.confirm_text,
+      expiresAt: a.expires_at,
+    }),
+  );
+  const dep = state.db.prepare('SELECT id, ticket_id, env, status, created_at FROM deployments ORDER BY created_at DESC LIMIT 1').get() as
+    | { id: string; ticket_id: string | null; env: string; status: string; created_at: string }
+    | undefined;
+  const lastDeployment: DeploymentView | null = dep ? { id: dep.id, ticketId: dep.ticket_id, env: dep.env, status: dep.status, ts: Date.parse(dep.created_at) } : null;
+  const logs: LogLine[] = queryEvents(state, { limit: options.logs ?? 500, kinds: ['log', 'output'] }).map((e) => ({
+    id: e.id,
+    ts: e.ts,
+    agent: e.agent,
+    level: e.level,
+    message: e.message,
+    runId: e.runId,
+    ticketId: e.ticketId,
+  }));
+  store.setState((s) => ({ ...s, tickets, runs, approvals, lastDeployment, logs: s.logs.length > 0 ? s.logs : logs, version: s.version + 1 }));
+}
