@@ -1,0 +1,63 @@
+// The StageAgent's deployments, rollbacks and reviews of staged work.
+import { arg, choice, defineCommand } from '../define.js';
+import { dryRunFlag, outputFlag, ticketArg, ticketFlag } from './shared.js';
+
+export const ENVIRONMENTS = ['staging', 'production'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const deploy = defineCommand({
+  id: 'deploy',
+  args: [
+    arg('env', 'word', choice(ENVIRONMENTS).default('staging'), {
+      description: 'Where to deploy (default staging)',
+      accepts: 'staging or production',
+      choices: ENVIRONMENTS,
+    }),
+  ],
+  flags: [ticketFlag, dryRunFlag],
+  summary: 'Deploy changes',
+  help: 'Runs the tests, then the deploy commands configured for the environment (agentdeck.config.json "deploy"), and records a deployment. Production needs an approval confirmed by typing the ticket id (productionDeployment); staging follows stagingDeployment (off by default).',
+  examples: ['deploy staging', 'deploy production --ticket BUG-2026-001'],
+  agent: 'stage',
+  approval: 'productionDeployment',
+  confirm: 'typed',
+  mode: 'run',
+});
+
+export const rollback = defineCommand({
+  id: 'rollback',
+  args: [ticketArg],
+  flags: [dryRunFlag],
+  summary: 'Roll back a ticket\'s deployment',
+  help: "Reverts the ticket's merge and runs its migration rollback if it has one. A rollback whose SQL the safety check flags as destructive asks for an approval at that step.",
+  examples: ['rollback BUG-2026-001'],
+  agent: 'stage',
+  approval: null,
+  mode: 'run',
+});
+
+export const review = defineCommand({
+  id: 'review',
+  args: [ticketArg],
+  flags: [outputFlag],
+  summary: 'Review the staged changes of a ticket',
+  help: "Lists the files changed in the ticket's staged worktree and shows the diff.",
+  examples: ['review BUG-2026-001'],
+  agent: 'stage',
+  approval: null,
+  mode: 'query',
+});
+
+export const discard = defineCommand({
+  id: 'discard',
+  args: [ticketArg],
+  flags: [],
+  summary: "Remove a ticket's staged worktree",
+  help: "Removes the ticket's staged worktree (its branch is kept). One with uncommitted changes or unmerged commits is first archived under .agentdeck/archive/ (a git bundle and a patch) and needs an approval confirmed by typing the ticket id.",
+  examples: ['discard FEAT-2026-002'],
+  agent: 'stage',
+  approval: null,
+  confirm: 'typed',
+  mode: 'run',
+  destructive: true,
+});

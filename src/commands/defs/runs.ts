@@ -1,0 +1,86 @@
+// Runs and approvals: the orchestrator's controls over work in flight.
+import { z } from 'zod';
+import { arg, defineCommand, flag } from '../define.js';
+import { ENVIRONMENTS, type Environment } from './deploy.js';
+import { plainId, restText } from './shared.js';
+
+const APPROVE_TARGET = 'optional words "deploy to staging" or "deploy to production"';
+
+/** `deploy to production` (or `deploy production`, `to production`, `production`) -> 'production'. */
+export const approveTarget = z
+  .array(z.string())
+  .optional()
+  .transform((words, ctx): Environment | undefined => {
+    if (!words || words.length === 0) return undefined;
+    const w = words.map((x) => x.toLowerCase());
+    if (w[0] === 'deploy') w.shift();
+    if (w[0] === 'to') w.shift();
+    const env = ENVIRONMENTS.find((e) => e === w[0]);
+    if (w.length === 1 && env) return env;
+    ctx.addIssue({ code: 'custom', input: words, message: `"${words.join(' ').slice(0, 60)}" is not understood: expected ${APPROVE_TARGET}` });
+    return z.NEVER;
+  });
+
+export const approve = defineCommand({
+  id: 'approve',
+  args: [
+    arg('id', 'word', plainId, { description: 'The approval id, or the ticket whose pending approval to grant', accepts: 'an approval or ticket id such as BUG-2026-001' }),
+    arg('target', 'rest', approveTarget, { description: 'Then deploy the ticket there', accepts: APPROVE_TARGET, usage: 'deploy to staging|production' }),
+  ],
+  flags: [
+    flag('confirm', 'string', z.string().max(128).optional(), {
+      description: 'The typed confirmation (the ticket id) for approvals that ask for one',
+      accepts: 'the ticket or target id',
+      placeholder: '<id>',
+    }),
+  ],
+  // The user's plan also says "approve deployment for <id>".
+  normalize: (words) => (words[0]?.toLowerCase() === 'deployment' && words[1]?.toLowerCase() === 'for' ? words.slice(2) : words),
+  summary: 'Approve a pending action',
+  help: 'Grants the pending approval (bound to one exact action); with "deploy to staging|production" the ticket is then deployed there. A changed action needs a new approval.',
+  examples: ['approve BUG-2026-001 deploy to staging', 'approve apr-7f3a2c', 'approve deployment for AI-EST-142'],
+  agent: 'orchestrator',
+  approval: null,
+  mode: 'run',
+});
+
+export const reject = defineCommand({
+  id: 'reject',
+  args: [
+    arg('id', 'word', plainId, { description: 'The approval id, or the ticket whose pending approval to refuse', accepts: 'an approval or ticket id such as BUG-2026-001' }),
+    arg('reason', 'rest', restText(500).optional(), { description: 'Why; recorded with the rejection', accepts: 'free text' }),
+  ],
+  flags: [],
+  summary: 'Reject a pending action',
+  help: 'Refuses the pending approval; the waiting run ends cancelled and the reason is recorded in the audit trail.',
+  examples: ['reject BUG-2026-001 "tests do not cover the new route"'],
+  agent: 'orchestrator',
+  approval: null,
+  mode: 'run',
+});
+
+const runArg = arg('run', 'word', plainId, { description: 'The run id (see "status")', accepts: 'a run id as shown by "status"' });
+
+export const resume = defineCommand({
+  id: 'resume',
+  args: [runArg],
+  flags: [],
+  summary: 'Resume an interrupted run',
+  help: 'Continues a run that was interrupted (the process stopped) or waiting; completed steps are not repeated.',
+  examples: ['resume run-0042'],
+  agent: 'orchestrator',
+  approval: null,
+  mode: 'run',
+});
+
+export const cancel = defineCommand({
+  id: 'cancel',
+  args: [runArg],
+  flags: [],
+  summary: 'Cancel a run',
+  help: 'Cancels the run at its next safe point and rolls back completed steps that registered a compensation.',
+  examples: ['cancel run-0042'],
+  agent: 'orchestrator',
+  approval: null,
+  mode: 'run',
+});
