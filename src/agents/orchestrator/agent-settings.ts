@@ -1,0 +1,74 @@
+// `agents update config`: reload agentdeck.config.json, or change agent settings in it
+// (concurrency.<agent>=n, approvals.ttlminutes=n, approvals.policy.<key>=true|false) and reload.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { AGENT_KINDS, APPROVAL_POLICY_KEYS } from '../../commands/types.js';
+import { ConfigError, loadProject } from '../../services/config/project.js';
+import { CONFIG_FILE, parseConfig } from '../../services/config/schema.js';
+import type { EngineInternals } from './internals.js';
+
+export interface SettingsOutcome {
+  readonly ok: boolean;
+  readonly message: string;
+  readonly data?: Record<string, unknown>;
+}
+
+const ACCEPTED = `concurrency.<agent>=<1-16> (agents: ${AGENT_KINDS.join(', ')}), approvals.ttlminutes=<minutes>, approvals.policy.<key>=true|false (keys: ${APPROVAL_POLICY_KEYS.join(', ')})`;
+
+type Raw = Record<string, unknown> & { agents?: { concurrency?: Record<string, unknown> }; approvals?: { ttlMinutes?: unknown; policy?: Record<string, unknown> } };
+
+function readRaw(path: string): Raw {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Raw;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigError([`${CONFIG_FILE}: cannot be read or is not valid JSON`]);
+  }
+}
+
+function setting(raw: Raw, key: string, value: string): string | null {
+  const [group, name, sub] = key.split('.');
+  const number = Number(value);
+  if (group === 'concurrency' && name && !sub) {
+    const kind = AGENT_KINDS.find((k) => k === name);
+    if (!kind) return `${key}: unknown agent (accepted: ${AGENT_KINDS.join(', ')})`;
+    raw.agents = { ...raw.agents, concurrency: { ...raw.agents?.concurrency, [kind]: Number.isFinite(number) ? number : value } };
+    return null;
+  }
+  if (group === 'approvals' && name === 'ttlminutes' && !sub) {
+    raw.approvals = { ...raw.approvals, ttlMinutes: Number.isFinite(number) ? number : value };
+    return null;
+  }
+  if (group === 'approvals' && name === 'policy' && sub) {
+    const policyKey = APPROVAL_POLICY_KEYS.find((k) => k.toLowerCase() === sub);
+    if (!policyKey) return `${key}: unknown policy (accepted: ${APPROVAL_POLICY_KEYS.join(', ')})`;
+    if (value !== 'true' && value !== 'false') return `${key}: expected true or false, got "${value}"`;
+    raw.approvals = { ...raw.approvals, policy: { ...raw.approvals?.policy, [policyKey]: value === 'true' } };
+    return null;
+  }
+  return `${key}: not an agent setting (accepted: ${ACCEPTED})`;
+}
+
+export function applyAgentSettings(engine: EngineInternals, settings: Readonly<Record<string, string>> | undefined): SettingsOutcome {
+  try {
+    const path = join(engine.root, CONFIG_FILE);
+    if (settings && Object.keys(settings).length > 0) {
+      const raw = readRaw(path);
+      for (const [key, value] of Object.entries(settings)) {
+        const problem = setting(raw, key, value);
+        if (problem) return { ok: false, message: problem };
+      }
+      const parsed = parseConfig(raw, basename(engine.root));
+      if (!parsed.ok) return { ok: false, message: parsed.errors[0] ?? `${CONFIG_FILE}: invalid` };
+      writeFileSync(path, `${JSON.stringify(raw, null, 2)}\n`);
+    }
+    const { config } = loadProject(engine.root);
+    engine.reloadConfig(config);
+    const limits = AGENT_KINDS.map((k) => `${k} ${engine.pool.limit(k)}`).join(', ');
+    const changed = settings && Object.keys(settings).length > 0 ? `Updated ${Object.keys(settings).join(', ')}` : `Reloaded ${CONFIG_FILE}`;
+    return { ok: true, message: `${changed}: concurrency ${limits}; approvals expire after ${engine.ttlMinutes} min`, data: { concurrency: config.agents.concurrency, approvals: config.approvals } };
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, message: error.lines[0] ?? error.message };
+    throw error;
+  }
+}

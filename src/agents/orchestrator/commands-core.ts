@@ -1,0 +1,312 @@
+// The console's own commands: tickets, status, logs, health, help, the audit check, and the
+// system views. They read and write the state db through the engine their context belongs to.
+import { helpTopic } from '../../commands/help.js';
+import { auditVerify, dashboard, health, help, logs, status } from '../../commands/defs/meta.js';
+import { systemLogs, systemStatus } from '../../commands/defs/system.js';
+import { createTicket as createTicketSpec } from '../../commands/defs/tickets.js';
+import { AGENT_KINDS, AGENT_NAMES, type AgentKind } from '../../commands/types.js';
+import { loadEnv } from '../../services/config/env.js';
+import { collectSecrets } from '../../services/config/secrets.js';
+import { formatTime } from '../../services/events/format.js';
+import type { HealthPayload, TicketPayload } from '../../services/events/payloads.js';
+import type { AgentEvent, Level } from '../../services/events/types.js';
+import { renderJson, renderTable, renderYaml, type OutputFormat } from '../../services/format/output.js';
+import { formatHealthLines, runHealth } from '../../services/health/run.js';
+import type { HealthReport } from '../../services/health/types.js';
+import { verifyAudit } from '../../services/state/audit.js';
+import { formatEvent } from '../../services/events/format.js';
+import { queryEvents } from '../../services/state/events.js';
+import { createTicket, listTickets, type TicketKind } from '../../services/state/tickets.js';
+import { listDeployments } from '../stage/deployments.js';
+import type { CommandContext, CommandResult, HandlerTable } from '../types.js';
+import { fail, handle, ok } from '../types.js';
+import { listApprovals } from './approvals-repo.js';
+import { engineOf, type EngineInternals } from './internals.js';
+import { ACTIVE_STATUSES, listRuns } from './runs-repo.js';
+
+// ---- tickets -------------------------------------------------------------------------------
+
+const KIND_FLAG: Record<string, TicketKind> = { bug: 'BUG', feature: 'FEAT', task: 'TASK' };
+const BUG_WORDS = /\b(fix|fixes|bug|bugs|error|errors|500|50[234]|broken|breaks|crash(es|ed)?|fail(s|ed|ing|ure)?|exception|regression|not (working|persisting|saving|loading)|wrong|incorrect)\b/i;
+const FEATURE_WORDS = /\b(add|adds|new|feature|implement|support|introduce|enable|allow)\b/i;
+
+/** BUG for words of failure, FEAT for words of addition, else TASK. */
+export function inferTicketKind(description: string): TicketKind {
+  if (BUG_WORDS.test(description)) return 'BUG';
+  if (FEATURE_WORDS.test(description)) return 'FEAT';
+  return 'TASK';
+}
+
+/** The first sentence (or line) of a description, at most 80 characters. */
+export function ticketTitle(description: string): string {
+  const first = description.trim().split(/\n|(?<=[.!?])\s/)[0]?.trim() ?? '';
+  const title = first.replace(/[.!?]+$/, '') || description.trim();
+  return title.length > 80 ? `${title.slice(0, 79)}…` : title;
+}
+
+const createTicketHandler = handle(createTicketSpec, async (ctx, args) => {
+  const engine = engineOf(ctx);
+  const kind = args.kind ? KIND_FLAG[args.kind] ?? 'TASK' : inferTicketKind(args.description);
+  // Stored redacted: the dashboard and emails show tickets straight from the state db.
+  const description = engine.bus.redact(args.description);
+  const ticket = createTicket(engine.state, {
+    kind,
+    title: ticketTitle(description),
+    description,
+    priority: args.priority,
+    createdBy: ctx.initiator,
+  });
+  const payload: TicketPayload = {
+    ticket: { id: ticket.id, kind: ticket.kind, title: ticket.title, status: ticket.status, priority: ticket.priority },
+  };
+  engine.bus.emit({
+    agent: 'orchestrator',
+    kind: 'ticket',
+    level: 'success',
+    message: `Ticket created: ${ticket.id}`,
+    ticketId: ticket.id,
+    ...(ctx.runId ? { runId: ctx.runId } : {}),
+    data: { ...payload },
+  });
+  return Promise.resolve(ok(`Ticket created: ${ticket.id}`, { ticket }));
+});
+
+// ---- status --------------------------------------------------------------------------------
+
+interface AgentRow {
+  readonly agent: AgentKind;
+  readonly name: string;
+  readonly state: 'idle' | 'working' | 'waiting';
+  readonly active: number;
+  /** Concurrent instances allowed; null when unlimited. */
+  readonly limit: number | null;
+}
+
+interface StatusData {
+  readonly agents: readonly AgentRow[];
+  readonly runs: readonly { id: string; status: string; agent: string; phase: string | null; ticketId: string | null; line: string }[];
+  readonly tickets: readonly { id: string; kind: string; status: string; priority: string; title: string; createdAt: string }[];
+  readonly approvals: readonly { id: string; ticketId: string | null; target: string; summary: string; expiresAt: string | null }[];
+  readonly lastDeployment: { id: string; env: string; status: string; ticketId: string | null; createdAt: string } | null;
+}
+
+function gatherStatus(engine: EngineInternals): StatusData {
+  const runs = listRuns(engine.state, { statuses: [...ACTIVE_STATUSES, 'waiting_approval'], limit: 200 });
+  const agents = AGENT_KINDS.map((agent): AgentRow => {
+    const mine = runs.filter((r) => r.agent === agent);
+    const working = mine.filter((r) => r.status !== 'waiting_approval').length;
+    return {
+      agent,
+      name: AGENT_NAMES[agent],
+      state: working > 0 ? 'working' : mine.length > 0 ? 'waiting' : 'idle',
+      active: mine.length,
+      limit: Number.isFinite(engine.pool.limit(agent)) ? engine.pool.limit(agent) : null,
+    };
+  });
+  const tickets = listTickets(engine.state, { limit: 50 }).filter((t) => t.status !== 'closed' && t.status !== 'done');
+  const deployment = listDeployments(engine.state, 1)[0];
+  return {
+    agents,
+    runs: runs.map((r) => ({ id: r.id, status: r.status, agent: r.agent, phase: r.phase, ticketId: r.ticketId, line: r.line })),
+    tickets: tickets.map((t) => ({ id: t.id, kind: t.kind, status: t.status, priority: t.priority, title: t.title, createdAt: t.createdAt })),
+    approvals: listApprovals(engine.state, 'pending').map((a) => ({
+      id: a.id,
+      ticketId: a.ticketId,
+      target: a.target,
+      summary: a.summary,
+      expiresAt: a.expiresAt,
+    })),
+    lastDeployment: deployment
+      ? { id: deployment.id, env: deployment.env, status: deployment.status, ticketId: deployment.ticketId, createdAt: deployment.createdAt }
+      : null,
+  };
+}
+
+function statusLines(s: StatusData): string[] {
+  const d = s.lastDeployment;
+  return [
+    `Agents (${s.agents.filter((a) => a.state !== 'idle').length}/${s.agents.length} active)`,
+    ...indent(renderTable(s.agents, [
+      { header: 'agent', value: 'name' },
+      { header: 'state', value: 'state' },
+      { header: 'runs', value: 'active' },
+      { header: 'limit', value: 'limit' },
+    ])),
+    '',
+    `Active runs (${s.runs.length})`,
+    ...indent(renderTable(s.runs, [
+      { header: 'run', value: 'id' },
+      { header: 'status', value: 'status' },
+      { header: 'agent', value: 'agent' },
+      { header: 'phase', value: 'phase' },
+      { header: 'command', value: 'line', max: 50 },
+    ])),
+    '',
+    `Tickets (${s.tickets.length} open)`,
+    ...indent(renderTable(s.tickets, [
+      { header: 'ticket', value: 'id' },
+      { header: 'status', value: 'status' },
+      { header: 'priority', value: 'priority' },
+      { header: 'title', value: 'title', max: 60 },
+    ])),
+    '',
+    `Approvals waiting (${s.approvals.length})`,
+    ...indent(renderTable(s.approvals, [
+      { header: 'approval', value: 'id' },
+      { header: 'ticket', value: 'ticketId' },
+      { header: 'target', value: 'target' },
+      { header: 'action', value: 'summary', max: 60 },
+    ])),
+    '',
+    `Last deployment: ${d ? `${d.id} ${d.ticketId ?? ''} to ${d.env}: ${d.status} (${d.createdAt})`.replace('  ', ' ') : 'none'}`,
+  ];
+}
+
+function indent(lines: readonly string[]): string[] {
+  return lines.map((l) => `  ${l}`);
+}
+
+/** `--output json|yaml` prints the data whole; `table` the given lines. */
+function output(format: OutputFormat, data: unknown, table: () => string[]): string[] {
+  if (format === 'json') return renderJson(data);
+  if (format === 'yaml') return renderYaml(data);
+  return table();
+}
+
+function summary(s: StatusData): string {
+  const busy = s.agents.filter((a) => a.state !== 'idle').length;
+  return `${busy}/${s.agents.length} agents active, ${s.runs.length} run${s.runs.length === 1 ? '' : 's'} in flight, ${s.tickets.length} open ticket${s.tickets.length === 1 ? '' : 's'}, ${s.approvals.length} approval${s.approvals.length === 1 ? '' : 's'} waiting`;
+}
+
+const statusHandler = handle(status, (ctx, args) => {
+  const data = gatherStatus(engineOf(ctx));
+  return Promise.resolve(ok(summary(data), data, output(args.output, data, () => statusLines(data))));
+});
+
+const dashboardHandler = handle(dashboard, (ctx) => {
+  const data = gatherStatus(engineOf(ctx));
+  const d = data.lastDeployment;
+  const lines = [
+    `Active Agents: ${data.agents.filter((a) => a.state !== 'idle').length}/${data.agents.length}`,
+    `Queue Size: ${data.runs.filter((r) => r.status === 'queued').length}`,
+    `Approvals Waiting: ${data.approvals.length}`,
+    `Last Deployment: ${d ? `${d.env} ${d.status} (${d.createdAt})` : 'none'}`,
+  ];
+  return Promise.resolve(ok('The live dashboard is the agentdeck console: run "agentdeck" in a terminal', data, lines));
+});
+
+// ---- logs ----------------------------------------------------------------------------------
+
+interface LogArgs {
+  readonly agent?: string;
+  readonly level?: Level;
+  readonly limit?: number;
+  readonly run?: string;
+  readonly output: OutputFormat;
+}
+
+function readLogs(engine: EngineInternals, args: LogArgs): AgentEvent[] {
+  const limit = args.limit ?? 200;
+  const [kind, n] = (args.agent ?? '').split('-') as [string, string | undefined];
+  const instance = n ? args.agent : undefined;
+  const events = queryEvents(engine.state, {
+    agent: kind || undefined,
+    runId: args.run,
+    minLevel: args.level ?? 'info',
+    // An instance filter is applied after the query, so ask for more.
+    limit: instance ? limit * 10 : limit,
+  });
+  return instance ? events.filter((e) => e.instance === instance).slice(-limit) : events;
+}
+
+function logsResult(events: readonly AgentEvent[], args: LogArgs, who: string): CommandResult {
+  const data = events.map((e) => ({ id: e.id, ts: new Date(e.ts).toISOString(), agent: e.agent, instance: e.instance, level: e.level, runId: e.runId, ticketId: e.ticketId, message: e.message }));
+  const level = args.level ? ` at ${args.level} or above` : '';
+  const message = events.length === 0 ? `No log lines for ${who}${level}` : `${events.length} log line${events.length === 1 ? '' : 's'} for ${who}${level}`;
+  return ok(message, data, output(args.output, data, () => events.map((e) => `${formatTime(e.ts)} ${formatEvent(e)}`)));
+}
+
+const logsHandler = handle(logs, (ctx, args) => {
+  return Promise.resolve(logsResult(readLogs(engineOf(ctx), args), args, args.agent ?? 'every agent'));
+});
+
+const systemLogsHandler = handle(systemLogs, (ctx, args) =>
+  Promise.resolve(logsResult(readLogs(engineOf(ctx), args), args, 'every agent')),
+);
+
+// ---- health --------------------------------------------------------------------------------
+
+/** Health of the project at the context's root, announced as a `health` event for the dashboard. */
+export async function checkHealth(ctx: CommandContext, options: { timeoutMs?: number; fetch?: typeof fetch } = {}): Promise<HealthReport> {
+  const env = loadEnv(ctx.root);
+  const report = await runHealth(
+    { root: ctx.root, env: env.credentials },
+    { secrets: collectSecrets(env.all), signal: ctx.signal, ...options },
+  );
+  const failingChecks = report.results.filter((r) => r.status === 'failing');
+  const payload: HealthPayload = {
+    checks: report.results.map((r) => ({ name: r.label, status: r.status, reason: r.detail })),
+  };
+  engineOf(ctx).bus.emit({
+    agent: 'orchestrator',
+    kind: 'health',
+    level: failingChecks.length ? 'warn' : 'success',
+    message: healthSummary(report),
+    ...(ctx.runId ? { runId: ctx.runId } : {}),
+    data: { ...payload },
+  });
+  return report;
+}
+
+function healthSummary(report: HealthReport): string {
+  const count = (s: string): number => report.results.filter((r) => r.status === s).length;
+  const failingNames = report.results.filter((r) => r.status === 'failing').map((r) => r.label);
+  const head = `Health: ${count('ok')} ok, ${count('not_configured')} not configured, ${failingNames.length} failing`;
+  return failingNames.length ? `${head} (${failingNames.join(', ')})` : head;
+}
+
+function healthResult(report: HealthReport, data: unknown, lines: string[]): CommandResult {
+  if (report.ok) return ok(healthSummary(report), data, lines);
+  return { ...fail('unhealthy', healthSummary(report)), data, lines };
+}
+
+const healthHandler = handle(health, async (ctx, args) => {
+  const report = await checkHealth(ctx);
+  return healthResult(report, report, output(args.output, report, () => formatHealthLines(report)));
+});
+
+const systemStatusHandler = handle(systemStatus, async (ctx, args) => {
+  const report = await checkHealth(ctx);
+  const status = gatherStatus(engineOf(ctx));
+  const data = { health: report, status };
+  const lines = output(args.output, data, () => ['Health', ...indent(formatHealthLines(report)), '', ...statusLines(status)]);
+  return healthResult(report, data, lines);
+});
+
+// ---- help, audit ---------------------------------------------------------------------------
+
+const helpHandler = handle(help, (_ctx, args) => {
+  const topic = helpTopic(args.command);
+  if (!topic.ok) return Promise.resolve({ ...fail('usage', topic.error), data: { suggestion: topic.suggestion } });
+  return Promise.resolve(ok(args.command ? `Help for ${args.command}` : 'Commands', { lines: topic.lines }, topic.lines));
+});
+
+const auditVerifyHandler = handle(auditVerify, (ctx, args) => {
+  const verdict = verifyAudit(engineOf(ctx).state);
+  const lines = output(args.output, verdict, () => []);
+  if (verdict.ok) return Promise.resolve(ok(`Audit trail intact: ${verdict.count} entr${verdict.count === 1 ? 'y' : 'ies'} verified`, verdict, lines));
+  const message = `Audit trail broken at entry ${verdict.brokenAt}: ${verdict.reason}`;
+  return Promise.resolve({ ...fail('audit_broken', message), data: verdict, lines });
+});
+
+export const handlers: HandlerTable = Object.fromEntries([
+  createTicketHandler,
+  statusHandler,
+  dashboardHandler,
+  logsHandler,
+  systemLogsHandler,
+  healthHandler,
+  systemStatusHandler,
+  helpHandler,
+  auditVerifyHandler,
+]);

@@ -1,0 +1,375 @@
+// The orchestrator engine: parses a line, finds the handling agent's handler, opens a durable
+// run for commands of mode 'run' (and free text), builds the CommandContext, and turns whatever
+// happens into a CommandResult. dispatch never throws.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { parse } from '../../commands/parse.js';
+import { findCommand } from '../../commands/registry.js';
+import type { AgentKind, CommandSpec, ParsedCommand } from '../../commands/types.js';
+import { AGENT_NAMES } from '../../commands/types.js';
+import type { EventBus } from '../../services/events/bus.js';
+import type { RunPayload } from '../../services/events/payloads.js';
+import { appendAudit, type AuditEntry } from '../../services/state/audit.js';
+import type { StateDb } from '../../services/state/db.js';
+import { TICKET_ID } from '../../services/state/tickets.js';
+import { loadHandlers } from '../handlers.js';
+import { createDeterministicRuntime } from '../runtime/deterministic.js';
+import type { AgentRuntime } from '../runtime/types.js';
+import type { CommandContext, CommandResult, Handler, HandlerTable } from '../types.js';
+import { fail } from '../types.js';
+import { createAgentPool, type AgentInstance, type AgentPool } from './agent-pool.js';
+import { watchApprovals } from './approval-watch.js';
+import { RunStopped, StepFailed, messageOf, rootCause, toResult } from './errors.js';
+import { createExecution, type Execution } from './execution.js';
+import type { DispatchOptions, EngineConfig, EngineInternals } from './internals.js';
+import { releaseAllOf } from './locks.js';
+import { resolvePolicy } from './policy.js';
+import { GateFailed } from './gates.js';
+import { compensate, needsManual, recoveryPlan } from './recovery.js';
+import { routeText } from './route-run.js';
+import {
+  ACTIVE_STATUSES,
+  RESUMABLE_STATUSES,
+  getRun,
+  insertRun,
+  listRuns,
+  pidAlive,
+  transitionRun,
+  updateRun,
+  updateStep,
+  type RunRow,
+  type RunStatus,
+} from './runs-repo.js';
+
+export type { DispatchOptions, EngineConfig } from './internals.js';
+
+export interface EngineOptions {
+  readonly root: string;
+  readonly state: StateDb;
+  readonly bus: EventBus;
+  readonly config?: EngineConfig;
+  readonly runtime?: AgentRuntime;
+  /** Base delay of retry backoff in ms (default 250). */
+  readonly retryBaseMs?: number;
+  /** How often pending approvals are checked for reminders and expiry (ms, default 30 s; 0 = only at start). */
+  readonly approvalCheckMs?: number;
+  /** Extra commands and their handlers (embedding and tests); they take precedence over the registry's. */
+  readonly extra?: { readonly specs: readonly CommandSpec[]; readonly handlers: HandlerTable };
+}
+
+export interface ContextOptions {
+  readonly agent: AgentKind;
+  readonly initiator?: string;
+  /** Open a durable run for the context (default true), so steps and approvals are recorded. */
+  readonly run?: boolean;
+  readonly ticketId?: string | null;
+  readonly line?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface Engine {
+  readonly root: string;
+  readonly state: StateDb;
+  readonly bus: EventBus;
+  readonly pool: AgentPool;
+  readonly runtime: AgentRuntime;
+  dispatch(input: string | ParsedCommand, options: DispatchOptions): Promise<CommandResult>;
+  resume(runId: string, options: DispatchOptions): Promise<CommandResult>;
+  /** A context outside dispatch (for tests and tools), optionally with its own run. */
+  context(options: ContextOptions): CommandContext;
+  /** Runs whose process died are marked interrupted; returns their ids. Called at start. */
+  markInterrupted(): string[];
+  /** Checks pending approvals for reminders and expiry now. */
+  checkApprovals(): void;
+  /** Stops the approval timer; active runs are interrupted at their next safe point. */
+  close(): void;
+}
+
+const DEFAULT_TTL_MINUTES = 60;
+
+/**
+ * Commands that act on other runs. They change state (so they are not 'query' commands), but they
+ * open no run of their own: a run of theirs would hold an agent slot (an emergency stop must never
+ * queue behind the work it stops) and would take on the status of the run it resumes. Each one is
+ * audited like any command.
+ */
+const RUN_CONTROL: ReadonlySet<string> = new Set(['approve', 'reject', 'resume', 'cancel', 'emergency stop all', 'agents restart all']);
+
+export function createEngine(options: EngineOptions): Engine {
+  const { root, state, bus } = options;
+  const config = options.config ?? {};
+  const pool = createAgentPool(bus, config.agents?.concurrency);
+  const executions = new Map<string, Execution>();
+  const slotsHeld = new AsyncLocalStorage<ReadonlySet<AgentKind>>();
+
+  const internals: EngineInternals = {
+    root,
+    state,
+    bus,
+    pool,
+    runtime: options.runtime ?? createDeterministicRuntime(),
+    policy: resolvePolicy(config.approvals?.policy),
+    ttlMinutes: config.approvals?.ttlMinutes ?? DEFAULT_TTL_MINUTES,
+    retryBaseMs: options.retryBaseMs ?? 250,
+    audit(entry: AuditEntry) {
+      try {
+        appendAudit(state, entry, bus.redact);
+      } catch (error) {
+        bus.emit({ agent: 'orchestrator', kind: 'log', level: 'error', message: `audit write failed: ${messageOf(error)}` });
+      }
+    },
+    resume: (runId, o) => resume(runId, o),
+    dispatch: (line, o) => dispatch(line, o),
+    localRuns: () => [...executions.keys()],
+    stopRequested(runId) {
+      if (executions.get(runId)?.stopSignal.aborted) return true;
+      const status = getRun(state, runId)?.status;
+      return status === 'cancelling' || status === 'interrupting' || status === 'cancelled';
+    },
+    stop(runId, how, reason) {
+      const local = executions.get(runId);
+      if (local) {
+        local.stop(how, reason);
+        return 'stopping';
+      }
+      const run = getRun(state, runId);
+      if (!run) return 'not_active';
+      if (ACTIVE_STATUSES.includes(run.status) && pidAlive(run.pid) && run.pid !== process.pid) {
+        // Another process owns it: it stops at its next safe point when it reads the row.
+        transitionRun(state, run.id, ACTIVE_STATUSES, how === 'cancelled' ? 'cancelling' : 'interrupting');
+        return 'stopping';
+      }
+      if (ACTIVE_STATUSES.includes(run.status) || run.status === 'waiting_approval' || (how === 'cancelled' && RESUMABLE_STATUSES.includes(run.status) && run.status !== 'cancelled')) {
+        updateRun(state, run.id, { status: how, finished: true, error: reason });
+        emitRun(run.id, how, run.line, reason, 'warn');
+        return 'stopped';
+      }
+      return 'not_active';
+    },
+    reloadConfig(next) {
+      internals.policy = resolvePolicy(next.approvals?.policy);
+      internals.ttlMinutes = next.approvals?.ttlMinutes ?? DEFAULT_TTL_MINUTES;
+      pool.setLimits(next.agents?.concurrency ?? {});
+    },
+  };
+
+  const emitRun = (runId: string, status: string, line: string, message: string, level: 'debug' | 'info' | 'success' | 'warn' | 'error', extra: Partial<RunPayload['run']> = {}): void => {
+    const payload: RunPayload = { run: { id: runId, status, line, ...extra } };
+    bus.emit({ agent: 'orchestrator', runId, ticketId: extra.ticketId ?? undefined, kind: 'run', level, message, data: { ...payload } });
+  };
+
+  async function dispatch(input: string | ParsedCommand, o: DispatchOptions): Promise<CommandResult> {
+    try {
+      if (typeof input !== 'string') return await runCommand(input, o);
+      const parsed = parse(input);
+      if (!parsed.ok) {
+        // The parser's line already names what was wrong and, when there is one, the closest command.
+        return { ...fail('usage', parsed.error), data: { suggestion: parsed.suggestion, usage: parsed.usage } };
+      }
+      if (parsed.kind === 'text') return await runText(parsed.text, o);
+      return await runCommand(parsed.command, o);
+    } catch (error) {
+      return toResult(error);
+    }
+  }
+
+  async function handlerFor(spec: CommandSpec): Promise<Handler | undefined> {
+    return options.extra?.handlers[spec.id] ?? (await loadHandlers(spec.agent))[spec.id];
+  }
+
+  function specFor(id: string): CommandSpec | undefined {
+    return options.extra?.specs.find((s) => s.id === id) ?? findCommand(id);
+  }
+
+  async function runCommand(command: ParsedCommand, o: DispatchOptions): Promise<CommandResult> {
+    const { spec } = command;
+    const handler = await handlerFor(spec);
+    if (!handler) {
+      const message = `"${spec.id}" is not available yet: ${AGENT_NAMES[spec.agent]} does not handle it yet`;
+      internals.audit({ initiator: o.initiator, agent: spec.agent, action: command.raw, result: 'not_available' });
+      return fail('not_available', message, 'not_available');
+    }
+    const args = command.args as Record<string, unknown>;
+    if (spec.mode === 'query' || RUN_CONTROL.has(spec.id)) return runQuery(spec, command.raw, args, handler, o);
+    const run = insertRun(state, {
+      line: command.raw,
+      commandId: spec.id,
+      args,
+      agent: spec.agent,
+      initiator: o.initiator,
+      ticketId: ticketOf(args),
+      runtime: internals.runtime.name,
+    });
+    emitRun(run.id, 'running', run.line, `${run.id} started: ${run.line}`, 'debug', { commandId: spec.id, ticketId: run.ticketId });
+    return execute(run, spec, args, handler, o);
+  }
+
+  async function runQuery(spec: CommandSpec, line: string, args: Record<string, unknown>, handler: Handler, o: DispatchOptions): Promise<CommandResult> {
+    const exec = createExecution({ engine: internals, runId: null, ticketId: ticketOf(args), spec, args, agent: spec.agent, initiator: o.initiator, signal: o.signal ?? new AbortController().signal });
+    let result: CommandResult;
+    try {
+      result = await handler(exec.ctx, args);
+    } catch (error) {
+      result = toResult(error);
+    }
+    internals.audit({ initiator: o.initiator, agent: spec.agent, action: line, result: `${result.status}: ${result.message}` });
+    return result;
+  }
+
+  async function runText(text: string, o: DispatchOptions): Promise<CommandResult> {
+    const run = insertRun(state, { line: text, commandId: null, args: { text }, agent: 'orchestrator', initiator: o.initiator, ticketId: null, runtime: internals.runtime.name });
+    emitRun(run.id, 'running', text, `${run.id} started: ${text}`, 'debug');
+    return execute(run, null, { text }, null, o);
+  }
+
+  /** Runs (or resumes) a run's handler in this process and records how it ended. */
+  async function execute(run: RunRow, spec: CommandSpec | null, args: Record<string, unknown>, handler: Handler | null, o: DispatchOptions): Promise<CommandResult> {
+    const signal = o.signal ?? new AbortController().signal;
+    let instance: AgentInstance | null = null;
+    let exec: Execution | null = null;
+    let result: CommandResult;
+    try {
+      const agent = spec?.agent ?? 'orchestrator';
+      exec = createExecution({ engine: internals, runId: run.id, ticketId: run.ticketId, spec, args, agent, initiator: o.initiator, signal, line: run.line });
+      executions.set(run.id, exec);
+      // A run started from inside another run of the same agent kind (approve -> resume within a
+      // routed request) must not wait for the slot its caller holds.
+      const held = slotsHeld.getStore() ?? new Set<AgentKind>();
+      instance = await pool.start(agent, run.id, exec.stopSignal, held.has(agent));
+      exec.attach(instance);
+      const running = exec;
+      const out = await slotsHeld.run(new Set([...held, agent]), () =>
+        handler ? handler(running.ctx, args) : routeText(running, String(args.text ?? ''), internals),
+      );
+      if (out.ok) exec.finalGate();
+      result = { ...out, runId: run.id };
+    } catch (error) {
+      result = await failed(run, exec, error);
+    } finally {
+      executions.delete(run.id);
+      releaseAllOf(state, run.id);
+    }
+    const status: RunStatus = result.status === 'cancelled' && result.error?.code === 'interrupted' ? 'interrupted' : result.status;
+    state.tx(() => {
+      updateRun(state, run.id, {
+        status,
+        phase: exec?.phase() ?? null,
+        result: { status: result.status, message: result.message, data: result.data },
+        error: result.ok ? null : result.message,
+        finished: status !== 'waiting_approval' && status !== 'interrupted',
+      });
+      internals.audit({ initiator: o.initiator, agent: run.agent, action: run.line, runId: run.id, approvalId: result.approvalId, result: `${status}: ${result.message}` });
+    });
+    if (instance) pool.stop(instance, result.ok ? 'done' : status === 'cancelled' || status === 'interrupted' || status === 'waiting_approval' ? 'stopped' : 'failed');
+    const level = result.ok ? 'success' : status === 'waiting_approval' || status === 'interrupted' ? 'warn' : 'error';
+    emitRun(run.id, status, run.line, `${run.id} ${status.replace('_', ' ')}: ${result.message}`, level, { commandId: run.commandId, ticketId: run.ticketId, phase: exec?.phase() ?? null });
+    return result;
+  }
+
+  /** A run failed: compensate what completed (newest first) and store a recovery plan. */
+  async function failed(run: RunRow, exec: Execution | null, error: unknown): Promise<CommandResult> {
+    const base = toResult(error, run.id);
+    const cause = rootCause(error);
+    // An interrupted run keeps what it did (resume continues it); a cancelled one is rolled back.
+    if (!exec || base.status === 'waiting_approval' || (cause instanceof RunStopped && cause.how === 'interrupted')) return base;
+    const done = exec.completed;
+    if (done.length === 0) return base;
+    const outcome = await compensate(done, {
+      onStart: (s) => bus.emit({ agent: run.agent, runId: run.id, kind: 'step', level: 'warn', message: `Rolling back: ${s.name}`, data: { step: { runId: run.id, key: s.key, name: s.name, phase: s.phase, status: 'compensating', agent: run.agent } } }),
+      onDone: (s) => {
+        updateStep(state, run.id, s.key, { status: 'compensated' });
+        internals.audit({ initiator: 'system', agent: run.agent, action: `compensate ${s.key}`, runId: run.id, result: 'done' });
+        bus.emit({ agent: run.agent, runId: run.id, kind: 'step', level: 'success', message: `Rolled back: ${s.name}`, data: { step: { runId: run.id, key: s.key, name: s.name, phase: s.phase, status: 'compensated', agent: run.agent } } });
+      },
+      onFail: (s, e) => {
+        updateStep(state, run.id, s.key, { status: 'compensation_failed', error: messageOf(e) });
+        internals.audit({ initiator: 'system', agent: run.agent, action: `compensate ${s.key}`, runId: run.id, result: `failed: ${messageOf(e)}` });
+        bus.emit({ agent: run.agent, runId: run.id, kind: 'step', level: 'error', message: `Roll back failed: ${s.name}: ${messageOf(e)}`, data: { step: { runId: run.id, key: s.key, name: s.name, phase: s.phase, status: 'compensation_failed', agent: run.agent } } });
+      },
+    });
+    const failedStep = error instanceof StepFailed ? error.stepName : (exec.failedStep() ?? 'the handler');
+    const plan = recoveryPlan(run.id, failedStep, base.message, done, outcome);
+    updateRun(state, run.id, { recovery: plan });
+    const rolled = outcome.rolledBack.length ? `; rolled back ${outcome.rolledBack.length} step(s)` : '';
+    if (needsManual(plan) && base.status === 'failed' && !(cause instanceof GateFailed)) {
+      const message = `${failedStep} failed: ${base.message}${rolled}; needs manual recovery (see \`run ${run.id}\`)`;
+      return { ...base, status: 'needs_manual', message, error: { message, code: base.error?.code ?? 'needs_manual' }, data: { recovery: plan } };
+    }
+    return { ...base, message: `${base.message}${rolled}`, data: { recovery: plan } };
+  }
+
+  async function resume(runId: string, o: DispatchOptions): Promise<CommandResult> {
+    const run = getRun(state, runId);
+    if (!run) return fail('not_found', `no run ${runId} (see \`status\` for recent runs)`);
+    // An active run whose process lives (this one included: a context's own run) is not resumable.
+    const ownerAlive = pidAlive(run.pid);
+    if (executions.has(run.id) || (ACTIVE_STATUSES.includes(run.status) && ownerAlive))
+      return fail('busy', `${run.id} is still running (${run.status}); nothing to resume`);
+    if (run.status === 'done') return fail('done', `${run.id} already finished: ${run.result?.message ?? 'done'}`);
+    const resumable: readonly RunStatus[] = [...RESUMABLE_STATUSES, ...ACTIVE_STATUSES];
+    if (!resumable.includes(run.status)) return fail('not_resumable', `${run.id} is ${run.status} and cannot be resumed`);
+    if (!transitionRun(state, run.id, [run.status], 'running')) return fail('busy', `${run.id} changed while resuming; try again`);
+    updateRun(state, run.id, { pid: process.pid, finished: false, error: null, recovery: null });
+    emitRun(run.id, 'running', run.line, `${run.id} resumed: ${run.line}`, 'info', { commandId: run.commandId, ticketId: run.ticketId });
+    internals.audit({ initiator: o.initiator, agent: run.agent, action: `resume ${run.id}`, runId: run.id, result: 'resumed' });
+    if (run.commandId === null) return execute(run, null, run.args, null, o);
+    // The run's command and its validated args were stored when it opened.
+    const spec = specFor(run.commandId);
+    const handler = spec ? await handlerFor(spec) : undefined;
+    if (!spec || !handler) {
+      updateRun(state, run.id, { status: 'failed', finished: true, error: `command "${run.commandId}" is not available` });
+      return fail('not_available', `${run.id} cannot be resumed: "${run.commandId}" is not available in this version`, 'not_available');
+    }
+    return execute(run, spec, run.args, handler, o);
+  }
+
+  function markInterrupted(): string[] {
+    const ids: string[] = [];
+    for (const run of listRuns(state, { statuses: ACTIVE_STATUSES, limit: 10_000 })) {
+      if (run.pid === process.pid || pidAlive(run.pid)) continue;
+      if (!transitionRun(state, run.id, [run.status], 'interrupted')) continue;
+      ids.push(run.id);
+      internals.audit({ initiator: 'system', agent: run.agent, action: `interrupt ${run.id}`, runId: run.id, result: `interrupted: process ${run.pid ?? '?'} is gone` });
+      emitRun(run.id, 'interrupted', run.line, `${run.id} was interrupted (its process ${run.pid ?? '?'} ended); \`resume ${run.id}\` finishes it`, 'warn', { commandId: run.commandId, ticketId: run.ticketId });
+    }
+    return ids;
+  }
+
+  const watcher = watchApprovals(internals, options.approvalCheckMs ?? 30_000);
+  markInterrupted();
+  // Approvals that ran out while no process was watching expire now.
+  watcher.check();
+
+  return {
+    root,
+    state,
+    bus,
+    pool,
+    get runtime() {
+      return internals.runtime;
+    },
+    dispatch,
+    resume,
+    context(c) {
+      const initiator = c.initiator ?? 'you';
+      const runId =
+        c.run === false
+          ? null
+          : insertRun(state, { line: c.line ?? `(${c.agent} context)`, commandId: null, args: {}, agent: c.agent, initiator, ticketId: c.ticketId ?? null, runtime: internals.runtime.name }).id;
+      return createExecution({ engine: internals, runId, ticketId: c.ticketId ?? null, spec: null, args: {}, agent: c.agent, initiator, signal: c.signal ?? new AbortController().signal }).ctx;
+    },
+    markInterrupted,
+    checkApprovals: () => watcher.check(),
+    close() {
+      watcher.stop();
+      for (const exec of executions.values()) exec.stop('interrupted', 'the console is closing');
+    },
+  };
+}
+
+function ticketOf(args: Record<string, unknown>): string | null {
+  for (const name of ['ticket', 'ticketId', 'id']) {
+    const v = args[name];
+    if (typeof v === 'string' && TICKET_ID.test(v)) return v.toUpperCase();
+  }
+  return null;
+}

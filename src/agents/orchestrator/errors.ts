@@ -1,0 +1,59 @@
+// What stops a run besides a thrown CommandError, and how any thrown value becomes a
+// CommandResult (dispatch never throws).
+import type { CommandResult, ResultStatus } from '../types.js';
+import { ApprovalPending, ApprovalRejected, CommandError } from '../types.js';
+import { GateFailed } from './gates.js';
+
+/** A run stopped at a safe point: cancelled (`cancel`, `emergency stop all`) or interrupted (`agents restart all`). */
+export class RunStopped extends Error {
+  constructor(readonly how: 'cancelled' | 'interrupted', reason: string) {
+    super(reason);
+    this.name = 'RunStopped';
+  }
+}
+
+/** A step failed for good (after its retries); carries the step and the cause. */
+export class StepFailed extends Error {
+  constructor(
+    readonly key: string,
+    readonly stepName: string,
+    override readonly cause: unknown,
+  ) {
+    super(messageOf(cause));
+    this.name = 'StepFailed';
+  }
+}
+
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return firstLine(error.message) || error.name;
+  return firstLine(String(error));
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0]?.trim() ?? '';
+}
+
+/** The innermost meaningful error (a StepFailed unwraps to its cause). */
+export function rootCause(error: unknown): unknown {
+  return error instanceof StepFailed ? error.cause : error;
+}
+
+function result(status: ResultStatus, code: string, message: string, extra: Partial<CommandResult> = {}): CommandResult {
+  return { ok: false, status, message, error: { message, code }, ...extra };
+}
+
+/** Converts anything thrown by a handler or the engine into a result. */
+export function toResult(error: unknown, runId?: string): CommandResult {
+  const cause = rootCause(error);
+  const base = runId ? { runId } : {};
+  if (cause instanceof ApprovalPending)
+    return { ok: false, status: 'waiting_approval', message: `Waiting for approval ${cause.approvalId}: ${cause.summary}`, approvalId: cause.approvalId, ...base };
+  if (cause instanceof ApprovalRejected) return result('cancelled', 'rejected', cause.message, { approvalId: cause.approvalId, ...base });
+  if (cause instanceof RunStopped) return result('cancelled', cause.how, cause.message, base);
+  if (cause instanceof GateFailed) return result('failed', 'gate', cause.message, base);
+  if (cause instanceof CommandError) {
+    const status: ResultStatus = cause.code === 'needs_model' ? 'needs_model' : 'failed';
+    return result(status, cause.code, messageOf(cause), base);
+  }
+  return result('failed', 'internal', `internal error: ${messageOf(cause)}`, base);
+}
