@@ -5,7 +5,7 @@
 //   node scripts/build.mjs             build
 //   node scripts/build.mjs --if-stale  build only when a source is newer than dist/cli.js
 import { build } from 'esbuild';
-import { readdirSync, statSync, existsSync, rmSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, rmSync, copyFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,7 +25,6 @@ const EXTERNAL = [
   'openapi-fetch',
   'typescript',
   'esbuild',
-  'yaml',
 ];
 
 function newestMtime(path) {
@@ -74,6 +73,8 @@ export async function bundle() {
     banner: { js: "import { createRequire as __agentdeckRequire } from 'node:module'; const require = __agentdeckRequire(import.meta.url);" },
     logLevel: 'warning',
   });
+  // The PGlite worker runs as its own file (a worker thread), so it ships beside the bundle.
+  copyFileSync(join(root, 'src', 'services', 'postgres', 'pglite-worker.mjs'), join(root, 'dist', 'pglite-worker.mjs'));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

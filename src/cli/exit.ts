@@ -1,0 +1,4 @@
+// Exit codes of every verb: 0 done, 1 failed, 2 usage error.
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;

@@ -1,0 +1,52 @@
+// How `run` and the plain console print events and results.
+import type { CommandResult } from '../agents/types.js';
+import { formatEvent } from '../services/events/format.js';
+import type { AgentEvent, Level } from '../services/events/types.js';
+import { paint, type Colour, type Io } from './io.js';
+
+const LEVEL_COLOUR: Partial<Record<Level, Colour>> = { success: 'green', warn: 'yellow', error: 'red', debug: 'gray' };
+
+/** `[ORCHESTRATOR] ✓ Ticket created: BUG-2026-001`, coloured by level when colour is allowed. */
+export function eventLine(io: Pick<Io, 'color'>, e: Pick<AgentEvent, 'agent' | 'level' | 'message'>): string {
+  const line = formatEvent({ ...e, message: e.message.replace(/[\r\n]+/g, ' ') });
+  const colour = LEVEL_COLOUR[e.level];
+  return colour ? paint(io, colour, line) : line;
+}
+
+/**
+ * Whether a streamed event is worth a line in `run`: not debug, and not a run's own status
+ * line (its outcome is the result, printed once at the end).
+ */
+export function printable(e: AgentEvent): boolean {
+  return e.level !== 'debug' && e.kind !== 'run';
+}
+
+/**
+ * Prints a result after the events: an ok result's message (unless an event already said it)
+ * and its lines on stdout; a failure's lines, then its message on stderr.
+ */
+export function printResult(io: Io, result: CommandResult, said: ReadonlySet<string>): void {
+  const lines = result.lines ?? [];
+  if (result.ok) {
+    if (!said.has(result.message)) io.out(result.message);
+    for (const l of lines) io.out(l);
+    return;
+  }
+  for (const l of lines) io.out(l);
+  if (result.status === 'waiting_approval') {
+    io.out(paint(io, 'yellow', `⚠ ${result.message}`));
+    const id = result.approvalId;
+    if (id) io.out(`  approve: agentdeck run "approve ${id}"   reject: agentdeck run "reject ${id}"`);
+    return;
+  }
+  const mark = result.status === 'needs_model' || result.status === 'not_available' ? '⚠' : '✗';
+  io.err(paint(io, mark === '✗' ? 'red' : 'yellow', `${mark} ${result.message}`));
+  const usage = (result.data as { usage?: unknown } | undefined)?.usage;
+  if (result.error?.code === 'usage' && typeof usage === 'string' && usage) io.err(`usage: ${usage}`);
+}
+
+/** 0 done, 2 usage error, 1 anything else. */
+export function exitCodeOf(result: CommandResult): number {
+  if (result.ok) return 0;
+  return result.error?.code === 'usage' ? 2 : 1;
+}

@@ -1,0 +1,99 @@
+// `agentdeck init`: a starter `agentdeck.config.json` and the ignore lines agentdeck needs.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { findProjectRoot } from './root.js';
+import { CONFIG_FILE } from './schema.js';
+
+export const IGNORED_PATHS = ['staged/', '.agentdeck/'] as const;
+
+export interface InitResult {
+  readonly ok: boolean;
+  readonly root: string;
+  /** One line per thing done or refused. */
+  readonly lines: readonly string[];
+}
+
+export function starterConfig(name: string, packageScripts: Readonly<Record<string, string>>): object {
+  return {
+    name,
+    test: packageScripts.test ? 'npm test' : null,
+    build: packageScripts.build ? 'npm run build' : null,
+    // Empty on purpose: one linked Supabase project would otherwise take staging pushes too.
+    deploy: { staging: [], production: [] },
+    approvals: {
+      policy: {
+        databaseDestructive: true,
+        productionDeployment: true,
+        credentialChange: true,
+        agentConfigChange: false,
+        stagingDeployment: false,
+        codeGeneration: false,
+      },
+      ttlMinutes: 1440,
+    },
+    agents: { concurrency: { orchestrator: 8, bughunter: 2, codesmith: 2, migrator: 1, stage: 1, ops: 1 } },
+    email: { to: [], subjectPrefix: '[agentdeck]' },
+  };
+}
+
+export function initProject(cwd: string, options: { force?: boolean } = {}): InitResult {
+  const root = findProjectRoot(cwd);
+  const lines: string[] = [];
+  const configPath = join(root, CONFIG_FILE);
+  if (existsSync(configPath) && !options.force) {
+    return {
+      ok: false,
+      root,
+      lines: [`${CONFIG_FILE} already exists in ${root}; run "agentdeck init --force" to overwrite it`],
+    };
+  }
+  const config = starterConfig(readPackageName(root) ?? basename(root), readPackageScripts(root));
+  writeFileSync(configPath, `${JSON.stringify(dropNulls(config), null, 2)}\n`);
+  lines.push(`wrote ${configPath}`);
+  lines.push('next: set deploy.staging and deploy.production to the commands that deploy each environment, e.g. [["npx", "supabase", "db", "push", "--db-url", "postgresql://..."]]');
+  const added = ensureIgnored(root);
+  lines.push(added.length ? `added ${added.join(', ')} to ${join(root, '.gitignore')}` : `.gitignore already ignores ${IGNORED_PATHS.join(', ')}`);
+  if (existsSync(join(root, '.env')) && !ignoresDotenv(root)) {
+    lines.push('warning: .env is not in .gitignore, and agentdeck reads credentials from it: add it before committing');
+  }
+  return { ok: true, root, lines };
+}
+
+function ignoresDotenv(root: string): boolean {
+  const text = existsSync(join(root, '.gitignore')) ? readFileSync(join(root, '.gitignore'), 'utf8') : '';
+  return text.split(/\r?\n/).some((l) => ['.env', '/.env', '.env*', '*.env', '.env.*'].includes(l.trim()));
+}
+
+/** Appends the missing entries of IGNORED_PATHS to `<root>/.gitignore`; returns those added. */
+export function ensureIgnored(root: string): string[] {
+  const path = join(root, '.gitignore');
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const present = new Set(text.split(/\r?\n/).map((l) => l.trim().replace(/^\//, '')));
+  const missing = IGNORED_PATHS.filter((p) => !present.has(p) && !present.has(p.slice(0, -1)));
+  if (missing.length === 0) return [];
+  const prefix = text === '' || text.endsWith('\n') ? '' : '\n';
+  writeFileSync(path, `${text}${prefix}# agentdeck\n${missing.join('\n')}\n`);
+  return missing;
+}
+
+function readPackage(root: string): { name?: unknown; scripts?: unknown } | null {
+  try {
+    return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: unknown; scripts?: unknown };
+  } catch {
+    return null;
+  }
+}
+
+function readPackageName(root: string): string | null {
+  const name = readPackage(root)?.name;
+  return typeof name === 'string' && name ? name : null;
+}
+
+function readPackageScripts(root: string): Record<string, string> {
+  const scripts = readPackage(root)?.scripts;
+  return scripts && typeof scripts === 'object' ? (scripts as Record<string, string>) : {};
+}
+
+function dropNulls(o: object): object {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
+}
