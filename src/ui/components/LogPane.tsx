@@ -1,0 +1,36 @@
+// The streamed `[AGENT] ✓ ...` lines: follows the tail until scrolled up, filtered by `/`, and
+// rendered as ONE <Text> holding only the visible slice.
+import { Text } from 'ink';
+import { memo, useMemo } from 'react';
+import type { LogLine } from '../../store/types.js';
+import { paint } from '../format/text.js';
+import { parseFilter } from '../logs/filter.js';
+import { filterLines, renderLines, windowOf } from '../logs/view.js';
+import { Pane } from './Pane.js';
+
+export interface LogPaneProps {
+  readonly logs: readonly LogLine[];
+  readonly logTotal: number;
+  readonly filter: string;
+  readonly anchor: number | null;
+  readonly match: number | null;
+  readonly width: number;
+  readonly height: number;
+  readonly focused: boolean;
+}
+
+// Memoized: a keystroke redraws the prompt, not this pane's content.
+export const LogPane = memo(function LogPane({ logs, logTotal, filter, anchor, match, width, height, focused }: LogPaneProps) {
+  const parsed = useMemo(() => parseFilter(filter), [filter]);
+  const lines = useMemo(() => filterLines(logs, parsed), [logs, parsed]);
+  const rows = Math.max(1, height - 2);
+  const win = windowOf(lines, anchor, rows);
+  const text = renderLines(lines, win, width - 2, match);
+  const state = win.following ? 'following' : `paused${win.below ? ` · ${win.below} newer` : ''} · G follows`;
+  const shown = filter ? `${lines.length} match${lines.length === 1 ? '' : 'es'} of ${logs.length}` : `${logTotal} lines`;
+  return (
+    <Pane title={`3 Logs${filter ? ` /${filter}` : ''}`} info={`${shown} · ${state}`} width={width} height={height} focused={focused}>
+      <Text wrap="truncate">{text || paint('gray', filter ? 'No line matches the filter (Esc clears it).' : 'No log lines yet.')}</Text>
+    </Pane>
+  );
+});

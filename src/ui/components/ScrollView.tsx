@@ -1,0 +1,27 @@
+// A titled full-body view of prepared lines (help, details) with app-managed scroll.
+import { Text } from 'ink';
+import { Pane } from './Pane.js';
+
+export interface ScrollViewProps {
+  readonly title: string;
+  readonly lines: readonly string[];
+  readonly scroll: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The scroll offset kept inside the content. */
+export function clampScroll(scroll: number, total: number, visible: number): number {
+  return Math.max(0, Math.min(scroll, total - visible));
+}
+
+export function ScrollView({ title, lines, scroll, width, height }: ScrollViewProps) {
+  const visible = Math.max(0, height - 2);
+  const top = clampScroll(scroll, lines.length, visible);
+  const more = lines.length > visible ? `${top + 1}-${Math.min(lines.length, top + visible)} of ${lines.length}` : '';
+  return (
+    <Pane title={title} info={more} width={width} height={height} focused>
+      <Text wrap="truncate">{lines.slice(top, top + visible).join('\n')}</Text>
+    </Pane>
+  );
+}

@@ -1,0 +1,101 @@
+// Small text helpers for lines built outside <Text> props: ANSI colour and width-safe truncation.
+export type Paint = 'plain' | 'gray' | 'green' | 'yellow' | 'red' | 'cyan' | 'magenta' | 'bold' | 'inverse';
+
+const SGR: Record<Exclude<Paint, 'plain'>, [number, number]> = {
+  gray: [90, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  red: [31, 39],
+  cyan: [36, 39],
+  magenta: [35, 39],
+  bold: [1, 22],
+  inverse: [7, 27],
+};
+
+export function paint(style: Paint, text: string): string {
+  if (style === 'plain' || text.length === 0) return text;
+  const [on, off] = SGR[style];
+  return `\u001B[${on}m${text}\u001B[${off}m`;
+}
+
+const SGR_PATTERN = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+
+/** The text without colour codes. */
+export function stripAnsi(text: string): string {
+  return text.replace(SGR_PATTERN, '');
+}
+
+/** Characters that take two terminal columns (CJK, most emoji). */
+function isWide(cp: number): boolean {
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  );
+}
+
+/** Cuts plain text to at most `width` columns, ending with `…` when cut. */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  // Fast path: ASCII-only text shorter than the width.
+  if (text.length <= width && /^[\x20-\x7e]*$/.test(text)) return text;
+  let cols = 0;
+  let out = '';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) continue; // control characters never reach the screen
+    const w = isWide(cp) ? 2 : 1;
+    if (cols + w > width) {
+      // Make room for the ellipsis.
+      while (cols + 1 > width && out.length > 0) {
+        const last = [...out].pop() ?? '';
+        out = out.slice(0, out.length - last.length);
+        cols -= isWide(last.codePointAt(0) ?? 0) ? 2 : 1;
+      }
+      return `${out}…`;
+    }
+    cols += w;
+    out += ch;
+  }
+  return out;
+}
+
+/** Pads or cuts to exactly `width` columns. */
+export function fit(text: string, width: number): string {
+  const t = truncate(text, width);
+  return t + ' '.repeat(Math.max(0, width - columns(t)));
+}
+
+export function columns(text: string): number {
+  let cols = 0;
+  for (const ch of text) cols += isWide(ch.codePointAt(0) ?? 0) ? 2 : 1;
+  return cols;
+}
+
+/** "just now", "42s ago", "5m ago", "2 hours ago", "3 days ago". */
+export function ago(ts: number, now: number): string {
+  const s = Math.max(0, Math.round((now - ts) / 1000));
+  if (s < 5) return 'just now';
+  if (s < 60) return `${s}s ago`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ago`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return h === 1 ? '1 hour ago' : `${h} hours ago`;
+  const d = Math.floor(h / 24);
+  return `${d} days ago`;
+}
+
+/** "4s", "2m05s", "1h02m". */
+export function elapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}

@@ -1,0 +1,130 @@
+// UI-only state of the dashboard (modes, focus, scroll, filter, dialog, prompt), kept in one small
+// vanilla store so the keymap dispatcher can change it without reaching into components.
+import { createStore } from 'zustand/vanilla';
+
+export const MODES = ['normal', 'prompt', 'filter', 'dialog', 'help', 'detail'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** The panes that take focus, in the order of the `1`-`4` keys and Tab. */
+export const PANES = ['agents', 'queue', 'logs', 'activity'] as const;
+export type PaneId = (typeof PANES)[number];
+
+export const PANE_TITLES: Record<PaneId, string> = {
+  agents: 'Agents',
+  queue: 'Queue',
+  logs: 'Logs',
+  activity: 'Recent activity',
+};
+
+/** What a dialog button does. */
+export type DialogAction =
+  | { readonly kind: 'cancel' }
+  | { readonly kind: 'command'; readonly line: string }
+  | { readonly kind: 'quit' }
+  /** Opens a follow-up dialog (e.g. the typed confirmation for production). */
+  | { readonly kind: 'dialog'; readonly dialog: Dialog };
+
+export interface DialogButton {
+  readonly label: string;
+  readonly action: DialogAction;
+  readonly danger?: boolean;
+}
+
+export interface Dialog {
+  readonly title: string;
+  readonly body: readonly string[];
+  /** The first button is Cancel and has the focus when the dialog opens. */
+  readonly buttons: readonly DialogButton[];
+  /** When set, the user must type exactly this (a ticket id) before any other button is accepted. */
+  readonly typed?: string;
+}
+
+export interface DialogState extends Dialog {
+  readonly button: number;
+  readonly input: string;
+  readonly error: string | null;
+}
+
+export interface Detail {
+  readonly kind: 'ticket' | 'run';
+  readonly id: string;
+}
+
+/** An engine call in flight (shown with a spinner) or the last one that ended. */
+export interface Pending {
+  readonly seq: number;
+  readonly line: string;
+  readonly startedAt: number;
+}
+
+export interface Outcome {
+  readonly line: string;
+  readonly ok: boolean;
+  readonly status: string;
+  readonly message: string;
+  readonly lines: readonly string[];
+  readonly runId?: string;
+  readonly at: number;
+}
+
+export interface UiState {
+  readonly mode: Mode;
+  /** The mode to return to when a dialog or overlay closes. */
+  readonly previousMode: Mode;
+  readonly focus: PaneId;
+  /** Selected row per list pane. */
+  readonly selection: Readonly<Record<PaneId, number>>;
+  /** Id of the bottom visible log line while paused; null follows the tail. */
+  readonly logAnchor: number | null;
+  /** The log filter, and the id of the current match (n/N), or null. */
+  readonly filter: string;
+  readonly match: number | null;
+  /** The log pane fills the body (`L`). */
+  readonly logsMaximized: boolean;
+  readonly prompt: string;
+  /** Bumped when the prompt value is set from outside the text input, to reset its cursor. */
+  readonly promptRev: number;
+  readonly promptError: string | null;
+  readonly promptHint: string | null;
+  readonly history: readonly string[];
+  /** Position while browsing history with up/down; null when editing a fresh line. */
+  readonly historyIndex: number | null;
+  readonly historyDraft: string;
+  readonly dialog: DialogState | null;
+  readonly detail: Detail | null;
+  readonly detailScroll: number;
+  readonly helpScroll: number;
+  readonly pending: readonly Pending[];
+  readonly outcome: Outcome | null;
+  /** A one-line notice (refreshed, nothing selected...). */
+  readonly notice: string | null;
+}
+
+export type UiStore = ReturnType<typeof createUiStore>;
+
+export function createUiStore(history: readonly string[] = []) {
+  return createStore<UiState>()(() => ({
+    mode: 'normal',
+    previousMode: 'normal',
+    focus: 'queue',
+    selection: { agents: 0, queue: 0, logs: 0, activity: 0 },
+    logAnchor: null,
+    filter: '',
+    match: null,
+    logsMaximized: false,
+    prompt: '',
+    promptRev: 0,
+    promptError: null,
+    promptHint: null,
+    history,
+    historyIndex: null,
+    historyDraft: '',
+    dialog: null,
+    detail: null,
+    detailScroll: 0,
+    helpScroll: 0,
+    pending: [],
+    outcome: null,
+    notice: null,
+  }));
+}

@@ -1,0 +1,40 @@
+// The whole dashboard over the real engine, bus, store and a temp state db, rendered by the real
+// Ink renderer into fake streams of a chosen size.
+import { connectStore, createDeckStore, hydrate, type DeckStore } from '../../src/store/index.js';
+import { buildDashboard, type DashboardParts } from '../../src/ui/index.js';
+import { makeContext, type TestContext } from '../helpers/context.js';
+import { renderAt, type Rendered } from './harness.js';
+
+export interface Mounted extends Rendered, DashboardParts {
+  readonly t: TestContext;
+  readonly store: DeckStore;
+  exitCode(): number | null;
+  /** Applies pending bus events to the store now. */
+  flush(): void;
+  cleanup(): void;
+}
+
+export function mountDashboard(options: { columns?: number; rows?: number; root?: string } = {}): Mounted {
+  const t = makeContext({ run: false, root: options.root });
+  const store = createDeckStore();
+  hydrate(store, t.state);
+  const ingestion = connectStore(store, t.bus, { flushMs: 20 });
+  let code: number | null = null;
+  const parts = buildDashboard({ root: t.root, engine: t.engine, store, bus: t.bus, project: 'crm-app', target: 'local', env: {} }, (c) => {
+    code = c;
+  });
+  const r = renderAt(parts.element, options.columns ?? 120, options.rows ?? 40);
+  return {
+    ...r,
+    ...parts,
+    t,
+    store,
+    exitCode: () => code,
+    flush: () => ingestion.flush(),
+    cleanup() {
+      r.unmount();
+      ingestion.stop();
+      t.cleanup();
+    },
+  };
+}
