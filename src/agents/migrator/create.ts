@@ -1,0 +1,176 @@
+// Creating a migration: from the spec (no model) or from words (the model runtime drafts it).
+// Either way the draft is written with its rollback, safety-checked and dry-run on top of the
+// schema the existing migrations build.
+import { z } from 'zod';
+import { engineOf } from '../orchestrator/internals.js';
+import { askModel } from '../runtime/ask.js';
+import { CommandError, fail, needsModel, ok, type CommandContext, type CommandResult } from '../types.js';
+import { unwrap } from './common.js';
+import { describeDryRun, dryRun } from './dry-run.js';
+import { listMigrations, writeMigration } from './files.js';
+import { generateMigration, lookupFromCatalog } from './generate.js';
+import { describeFindings } from './safety.js';
+import { openScratch } from './scratch.js';
+import { looksLikeSpec, parseSpec, SPEC_HELP, SpecError, type Change } from './spec.js';
+
+/** What a producer hands back: a file name and the two scripts. */
+interface Draft {
+  readonly name: string;
+  readonly up: string;
+  readonly down: string;
+}
+
+/** Turns the catalog of the current schema (sorted lines) into a draft. */
+type Producer = (catalog: readonly string[]) => Promise<Draft>;
+
+const SPEC_LINES = SPEC_HELP.map((l) => `  ${l}`);
+
+/** A file name from the changes: create_customer_preferences, add_customers_vip... */
+function nameOf(changes: readonly Change[]): string {
+  const one = (c: Change): string => {
+    const t = c.table.replace(/^public\./, '');
+    switch (c.op) {
+      case 'create_table':
+        return `create_${t}`;
+      case 'add_column':
+        return `add_${t}_${c.column.name}`;
+      case 'drop_column':
+        return `drop_${t}_${c.column}`;
+      case 'add_index':
+        return `index_${t}_${c.columns.join('_')}`;
+      case 'add_foreign_key':
+        return `fk_${t}_${c.column}`;
+      case 'enable_rls':
+        return `rls_${t}`;
+    }
+  };
+  return changes.slice(0, 2).map(one).join('_and_') + (changes.length > 2 ? '_and_more' : '');
+}
+
+function specFailure(err: unknown): CommandResult | null {
+  const e = unwrap(err);
+  return e instanceof SpecError ? { ...fail('bad_spec', `migration spec: ${e.message}`), lines: ['The spec accepts:', ...SPEC_LINES] } : null;
+}
+
+/** Analyze the current schema, write the draft and its rollback, check it and dry-run it. */
+async function createMigration(ctx: CommandContext, what: string, produce: Producer): Promise<CommandResult> {
+  const existing = listMigrations(ctx.root);
+  const scratch = await openScratch();
+  try {
+    let replayed = false;
+    const base = await ctx.step('ANALYZE', 'analyze the current schema', async () => {
+      const report = await dryRun(existing, [], { scratch, signal: ctx.signal });
+      replayed = true;
+      return { ok: report.ok, lines: describeDryRun(report), catalog: [...report.baseCatalog] };
+    });
+    // A resumed run gets the step's recorded output: the scratch database still needs the schema.
+    if (base.ok && !replayed) await dryRun(existing, [], { scratch, signal: ctx.signal });
+    if (!base.ok) return { ...fail('base_failed', 'the existing migrations do not apply cleanly; fix them first'), lines: base.lines };
+    ctx.log('success', 'Analyzing current schema');
+
+    let created: { file: string; rollbackFile: string; version: string };
+    try {
+      created = await ctx.step('PLAN', 'write the migration and its rollback', async () => {
+        const draft = await produce(base.catalog);
+        const header = `-- ${what.replace(/\s+/g, ' ').slice(0, 300)}\n-- Rollback: supabase/rollbacks/<this file's name>.down.sql\n\n`;
+        const w = writeMigration(ctx.root, draft.name, header + draft.up, `-- Rollback of the migration of the same name in supabase/migrations\n\n${draft.down}`);
+        return { file: w.file, rollbackFile: w.rollbackFile, version: w.version };
+      });
+    } catch (err) {
+      const failure = specFailure(err);
+      if (failure) return failure;
+      throw err;
+    }
+    ctx.log('success', 'Creating rollback plan', { rollback: created.rollbackFile });
+
+    const file = listMigrations(ctx.root).find((m) => m.version === created.version)!;
+    const report = await ctx.step('VALIDATE', 'dry-run the migration and its rollback', async () => {
+      const r = await dryRun([], [file], { scratch, signal: ctx.signal });
+      return { ok: r.ok, errors: r.errors, lines: describeDryRun(r).slice(1), safety: r.candidates[0]?.safety ?? null };
+    });
+    const safety = report.safety;
+    if (safety && safety.findings.length > 0) {
+      for (const f of describeFindings(safety.findings, file.file)) ctx.log('warn', f);
+    } else ctx.log('success', 'Checking for breaking changes: none found');
+    const lines = [created.file, created.rollbackFile, ...report.lines];
+    if (!report.ok) {
+      ctx.log('error', `Dry run failed: ${created.file}`);
+      return { ...fail('dry_run_failed', `${created.file} was written but its dry run failed; fix it or delete it with its rollback`), lines };
+    }
+    ctx.log('success', `Migration ready: ${created.file}`);
+    return ok(`Migration ready: ${created.file} (rollback ${created.rollbackFile})`, { ...created, safety, needsApproval: safety?.needsApproval ?? false }, lines);
+  } finally {
+    await scratch.close();
+  }
+}
+
+async function fromSpec(ctx: CommandContext, specText: string, name: string | null): Promise<CommandResult> {
+  let changes: Change[];
+  try {
+    changes = await ctx.step('UNDERSTAND', 'read the migration spec', async () => parseSpec(specText));
+  } catch (err) {
+    const failure = specFailure(err);
+    if (failure) return failure;
+    throw err;
+  }
+  return createMigration(ctx, specText, async (catalog) => {
+    const sql = generateMigration(changes, lookupFromCatalog(catalog));
+    return { name: name ?? nameOf(changes), up: sql.up, down: sql.down };
+  });
+}
+
+const DraftSchema = z.object({
+  name: z.string().trim().min(1).max(80),
+  up: z.string().trim().min(1),
+  down: z.string().trim().min(1),
+});
+
+/** Words -> the model runtime drafts the SQL; without a model: needs_model, with the spec shown. */
+async function fromWords(ctx: CommandContext, description: string, name: string | null): Promise<CommandResult> {
+  if (!engineOf(ctx).runtime.hasModel) {
+    return { ...needsModel('Writing a migration from a description in words'), lines: ['Without a model, write the change in the migration spec:', ...SPEC_LINES] };
+  }
+  return createMigration(ctx, description, async (catalog) => {
+    const answer = await askModel(ctx, {
+      prompt: [
+        `Write a PostgreSQL migration for this Supabase project: ${description}`,
+        'The schema the existing migrations build, one object per line:',
+        ...catalog.slice(0, 400),
+        'Answer with a snake_case file name, the migration SQL (up) and SQL that undoes it exactly (down).',
+        'On existing tables prefer changes that do not block a live database: CREATE INDEX CONCURRENTLY, foreign keys NOT VALID then VALIDATE CONSTRAINT, new NOT NULL columns with a DEFAULT.',
+      ].join('\n'),
+      allowedTools: ['Read', 'Glob', 'Grep'],
+      outputSchema: {
+        type: 'object',
+        properties: { name: { type: 'string' }, up: { type: 'string' }, down: { type: 'string' } },
+        required: ['name', 'up', 'down'],
+      },
+    });
+    const draft = DraftSchema.safeParse(answer.structured);
+    if (!draft.success) throw new CommandError('model_failed', 'the model did not answer with a migration (name, up and down SQL)');
+    return { name: name ?? draft.data.name, up: `${draft.data.up}\n`, down: `${draft.data.down}\n` };
+  });
+}
+
+/** `migrate "<description>"`: the spec when it reads as one, else words for the model. */
+export function migrateFromText(ctx: CommandContext, description: string): Promise<CommandResult> {
+  return looksLikeSpec(description) ? fromSpec(ctx, description, null) : fromWords(ctx, description, null);
+}
+
+/** `generate migration <name>`, `<name>: <spec>` or `<spec>`; a bare name writes an empty pair to fill in. */
+export async function generateNamed(ctx: CommandContext, text: string): Promise<CommandResult> {
+  const colon = /^([A-Za-z0-9_-]+)\s*:\s*(.+)$/s.exec(text);
+  if (colon) return looksLikeSpec(colon[2]!) ? fromSpec(ctx, colon[2]!, colon[1]!) : fromWords(ctx, colon[2]!, colon[1]!);
+  if (/\s/.test(text)) return migrateFromText(ctx, text);
+  const created = await ctx.step('PLAN', 'write an empty migration and rollback', async () => {
+    const w = writeMigration(
+      ctx.root,
+      text,
+      `-- ${text}\n-- Write the migration's SQL here; its rollback goes in supabase/rollbacks/ (same name, .down.sql).\n`,
+      `-- Rollback of ${text}: SQL that undoes the migration.\n`,
+    );
+    return { file: w.file, rollbackFile: w.rollbackFile, version: w.version };
+  });
+  ctx.log('success', `Created migration: ${created.file}`);
+  return ok(`Created empty migration ${created.file} and rollback ${created.rollbackFile}`, created, [created.file, created.rollbackFile]);
+}

@@ -1,0 +1,139 @@
+// Dry run: a fresh scratch Postgres, every existing migration applied in order, then the new
+// ones, each measured (duration, rows, schema change) and safety-checked; then their rollbacks in
+// reverse order, checking each puts the catalog back where it was.
+import { describeDiff, diffCatalog, sameCatalog, snapshotCatalog, type CatalogDiff, type CatalogSnapshot } from '../../services/postgres/catalog.js';
+import type { PgliteDb } from '../../services/postgres/types.js';
+import { applyMigration, type ApplyOutcome } from './apply.js';
+import { readSql, type MigrationFile } from './files.js';
+import { checkMigration, describeFindings, type SafetyReport } from './safety.js';
+import { SqlSyntaxError } from './sql.js';
+import { openScratch, SHIM_SCHEMAS } from './scratch.js';
+
+export interface RollbackCheck {
+  readonly file: string | null;
+  readonly outcome?: ApplyOutcome;
+  /** True when the catalog after the rollback equals the catalog before the migration. */
+  readonly restored: boolean;
+  /** What differs after the rollback (empty when restored). */
+  readonly leftover: CatalogDiff;
+}
+
+export interface CandidateReport {
+  readonly file: string;
+  readonly outcome: ApplyOutcome;
+  readonly change: CatalogDiff;
+  readonly safety: SafetyReport | null;
+  rollback?: RollbackCheck;
+}
+
+export interface DryRunReport {
+  readonly ok: boolean;
+  /** The existing migrations replayed first; the first failure stops the run. */
+  readonly base: readonly ApplyOutcome[];
+  readonly candidates: readonly CandidateReport[];
+  readonly errors: number;
+  readonly durationMs: number;
+  /** The catalog after the base migrations (what the new ones were written against). */
+  readonly baseCatalog: CatalogSnapshot;
+}
+
+export interface DryRunOptions {
+  /** An open scratch database to use (and leave open); default a fresh one, closed at the end. */
+  readonly scratch?: PgliteDb;
+  readonly signal?: AbortSignal;
+}
+
+const EMPTY: CatalogDiff = { added: [], removed: [] };
+
+async function safetyOf(sql: string): Promise<SafetyReport | null> {
+  try {
+    return await checkMigration(sql);
+  } catch (err) {
+    if (err instanceof SqlSyntaxError) return null; // the apply step reports it with its line
+    throw err;
+  }
+}
+
+export async function dryRun(existing: readonly MigrationFile[], candidates: readonly MigrationFile[], options: DryRunOptions = {}): Promise<DryRunReport> {
+  const started = performance.now();
+  const db = options.scratch ?? (await openScratch());
+  const snapshot = (): Promise<CatalogSnapshot> => snapshotCatalog(db, SHIM_SCHEMAS);
+  const base: ApplyOutcome[] = [];
+  const reports: CandidateReport[] = [];
+  try {
+    for (const m of existing) {
+      options.signal?.throwIfAborted();
+      const outcome = await applyMigration(db, m.file, readSql(m.path));
+      base.push(outcome);
+      if (!outcome.ok) {
+        return { ok: false, base, candidates: [], errors: 1, durationMs: performance.now() - started, baseCatalog: [] };
+      }
+    }
+    const baseCatalog = await snapshot();
+    const befores: CatalogSnapshot[] = [];
+    let before = baseCatalog;
+    for (const m of candidates) {
+      options.signal?.throwIfAborted();
+      const sql = readSql(m.path);
+      const outcome = await applyMigration(db, m.file, sql);
+      const after = outcome.ok ? await snapshot() : before;
+      reports.push({ file: m.file, outcome, change: diffCatalog(before, after), safety: await safetyOf(sql) });
+      befores.push(before);
+      if (!outcome.ok) break;
+      before = after;
+    }
+    // Roll back the applied candidates, newest first.
+    for (let i = reports.length - 1; i >= 0; i--) {
+      const report = reports[i]!;
+      if (!report.outcome.ok) continue;
+      const file = candidates[i]!;
+      if (!file.rollbackPath) {
+        // Older candidates cannot be checked on top of a change that stays: stop here.
+        report.rollback = { file: null, restored: false, leftover: EMPTY };
+        break;
+      }
+      const rollbackFile = file.rollbackPath.slice(file.rollbackPath.lastIndexOf('supabase/'));
+      const outcome = await applyMigration(db, rollbackFile, readSql(file.rollbackPath));
+      const now = outcome.ok ? await snapshot() : null;
+      const leftover = now ? diffCatalog(befores[i]!, now) : EMPTY;
+      report.rollback = { file: rollbackFile, outcome, restored: now !== null && sameCatalog(befores[i]!, now), leftover };
+      if (!outcome.ok) break;
+    }
+    // A missing rollback is a warning (shown in the report); a rollback that fails or leaves changes is an error.
+    const errors = reports.filter((r) => !r.outcome.ok || (r.rollback?.file && !r.rollback.restored)).length;
+    return { ok: errors === 0, base, candidates: reports, errors, durationMs: performance.now() - started, baseCatalog };
+  } finally {
+    if (!options.scratch) await db.close();
+  }
+}
+
+function ms(n: number): string {
+  return n < 1000 ? `${Math.round(n)} ms` : `${(n / 1000).toFixed(1)} s`;
+}
+
+/** The report as lines for `migrate execute --dry-run` and `migrate "..."`. */
+export function describeDryRun(report: DryRunReport): string[] {
+  const lines: string[] = [];
+  const failedBase = report.base.find((b) => !b.ok);
+  lines.push(`Replayed ${report.base.length} existing migration(s)${failedBase ? '' : ' in a scratch Postgres'}`);
+  if (failedBase?.error) lines.push(`✗ ${failedBase.error.file}:${failedBase.error.line}: ${failedBase.error.message}`);
+  for (const c of report.candidates) {
+    const o = c.outcome;
+    if (o.ok) {
+      lines.push(`✓ ${c.file}: ${o.statements} statement(s) in ${ms(o.durationMs)}, ${o.rowsAffected} row(s) affected${o.transactional ? '' : ' (runs outside a transaction)'}`);
+    } else if (o.error) lines.push(`✗ ${o.error.file}:${o.error.line}: ${o.error.message}`);
+    const change = describeDiff(c.change);
+    if (change.length > 0) lines.push('  schema change:', ...change.map((l) => `    ${l}`));
+    if (c.safety) {
+      for (const f of describeFindings(c.safety.findings)) lines.push(`  ⚠ ${f}`);
+      if (c.safety.needsApproval) lines.push('  executing it needs an approval (destructive changes)');
+    }
+    const r = c.rollback;
+    if (!r) continue;
+    if (!r.file) lines.push('  ⚠ no rollback file: this migration cannot be undone automatically');
+    else if (r.outcome && !r.outcome.ok && r.outcome.error) lines.push(`  ✗ rollback ${r.outcome.error.file}:${r.outcome.error.line}: ${r.outcome.error.message}`);
+    else if (r.restored) lines.push(`  ✓ rollback ${r.file} restores the schema`);
+    else lines.push(`  ✗ rollback ${r.file} leaves the schema changed:`, ...describeDiff(r.leftover).map((l) => `    ${l}`));
+  }
+  return lines;
+}
