@@ -1,0 +1,35 @@
+// Free-form generation through the model runtime, working inside the ticket's staged worktree.
+import { commitAll } from '../../services/git/git.js';
+import { engineOf } from '../orchestrator/internals.js';
+import type { CommandContext, CommandResult } from '../types.js';
+import { ensureStaged } from '../stage/worktrees.js';
+import { ticketFor } from './generate.js';
+
+export async function runModelGeneration(ctx: CommandContext, request: string, ticket: string | undefined): Promise<CommandResult> {
+  const engine = engineOf(ctx);
+  const { id: ticketId } = ticketFor(ctx, ticket, request.slice(0, 120));
+  const { staged } = await ensureStaged(ctx, ticketId);
+  const smith = ctx.as('codesmith');
+  const result = await engine.runtime.run(
+    {
+      agent: 'codesmith',
+      cwd: staged.path,
+      prompt: `In this repository, implement: ${request}. Follow the project's conventions (router, components folder, test framework), write tests next to the code, keep TypeScript strict.`,
+    },
+    {
+      signal: ctx.signal,
+      emit: (e) => engine.bus.emit({ ...e, agent: 'codesmith' }),
+      // Edits stay inside the staged worktree; anything else is refused.
+      requestPermission: async (r) => {
+        const path = typeof r.input.file_path === 'string' ? r.input.file_path : null;
+        return path && path.startsWith(staged.path) ? { allow: true } : { allow: false, message: 'only files in the staged worktree may change' };
+      },
+    },
+  );
+  if (result.status !== 'done') {
+    return { ok: false, status: result.status === 'needs_model' ? 'needs_model' : 'failed', message: result.text, error: { code: result.status, message: result.text } };
+  }
+  await commitAll(staged.path, `${ticketId}: ${request.slice(0, 60)}`);
+  smith.log('success', `Generated "${request}" in ${ticketId}`);
+  return { ok: true, status: 'done', message: `generated "${request}" in ${ticketId}: review it with "review ${ticketId}"`, data: { ticketId, text: result.text } };
+}

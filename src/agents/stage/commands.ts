@@ -1,0 +1,54 @@
+// StageAgent's commands: review, deploy, rollback, the emergency paths and targeted test runs.
+import { deploy, discard, review, rollback } from '../../commands/defs/deploy.js';
+import { testFeature as testFeatureSpec } from '../../commands/defs/bugs.js';
+import { emergencyDeployHotfix, emergencyRollbackLastDeployment } from '../../commands/defs/emergency.js';
+import { handle, type HandlerTable } from '../types.js';
+import { deployTicket } from './deploy.js';
+import { reviewTicket } from './review.js';
+import { emergencyRollback, rollbackTicket } from './rollback.js';
+import { testFeature } from './test-feature.js';
+import { removeStaged, requireStaged, resolveTicket, unsavedWork } from './worktrees.js';
+import { runStagedTests } from './deploy.js';
+import { summarizeTests } from '../../services/exec/test-runner.js';
+
+export const handlers: HandlerTable = Object.fromEntries([
+  handle(review, (ctx, args) => reviewTicket(ctx, args.id)),
+  handle(deploy, async (ctx, args) => {
+    const ticketId = resolveTicket(ctx, args.ticket, `deploy ${args.env}`);
+    if (args.dryRun) {
+      const staged = requireStaged(ctx, ticketId);
+      const tests = await runStagedTests(ctx, staged);
+      return {
+        ok: tests.ok,
+        status: tests.ok ? 'done' : 'failed',
+        message: `dry run: ${ticketId} would deploy to ${args.env} (tests: ${summarizeTests(tests)}); nothing changed`,
+        data: { ticketId, env: args.env, tests },
+      };
+    }
+    return deployTicket(ctx, ticketId, args.env);
+  }),
+  handle(rollback, (ctx, args) => rollbackTicket(ctx, args.id, args.dryRun)),
+  handle(emergencyRollbackLastDeployment, (ctx, args) => emergencyRollback(ctx, args.dryRun)),
+  handle(emergencyDeployHotfix, (ctx, args) => {
+    const ticketId = resolveTicket(ctx, args.ticket, 'emergency deploy hotfix');
+    return deployTicket(ctx, ticketId, 'production', { hotfix: true });
+  }),
+  handle(testFeatureSpec, (ctx, args) => testFeature(ctx, args.feature)),
+  handle(discard, async (ctx, args) => {
+    const staged = requireStaged(ctx, args.id);
+    const unsaved = await unsavedWork(ctx.root, staged);
+    if (unsaved) {
+      await ctx.requireApproval({
+        tool: 'discard',
+        args: { ticket: args.id, path: staged.path },
+        target: 'local',
+        summary: `Archive and remove ${args.id}'s worktree, which has ${unsaved}`,
+        confirmText: args.id,
+      });
+    }
+    const removed = await ctx.step('EXECUTE', `remove worktree ${args.id}`, () => removeStaged(ctx, args.id, unsaved !== null));
+    const note = removed.archive ? `; archived to ${removed.archive.slice(ctx.root.length + 1)}` : '';
+    ctx.as('stage').log('success', `Removed ${args.id}'s staged worktree${note}`);
+    return { ok: true, status: 'done', message: `removed ${args.id}'s staged worktree (branch ${staged.branch} kept)${note}`, data: removed };
+  }),
+]);

@@ -1,0 +1,220 @@
+// Deploying a ticket's staged branch: tests in its worktree, then a merge into the deploy branch
+// (`staging`, or the base branch for production) and the configured `deploy.<env>` commands,
+// recorded in the deployments table. Production waits for an approval typed as the ticket id.
+import { CommandError, type CommandContext, type CommandResult } from '../types.js';
+import { runProcess, describeExit, succeeded } from '../../services/exec/run.js';
+import { resolveArgv, runTests, summarizeTests, type TestRunResult } from '../../services/exec/test-runner.js';
+import { branchExists, commitsAhead, git, gitRaw } from '../../services/git/git.js';
+import { appendAudit } from '../../services/state/audit.js';
+import { finishDeployment, insertDeployment, patchDeploymentData, rolledBackDeployments, type DeployEnv } from './deployments.js';
+import { mergeBranch, revertMerge } from './merge.js';
+import { deploymentEvent, outputStream } from './output.js';
+import { projectConfig, testRunnerFor } from './project.js';
+import { withState } from './state.js';
+import { commitStaged, requireStaged, type Staged } from './worktrees.js';
+
+export const STAGING_BRANCH = 'staging';
+export const MIGRATIONS_DIR = 'supabase/migrations';
+
+export interface DeployOptions {
+  /** `emergency deploy hotfix`: no tests (the user's plan says so), audited as such. */
+  readonly hotfix?: boolean;
+}
+
+/** The branch a deploy to `env` merges into. */
+export function envBranch(env: DeployEnv, staged: Pick<Staged, 'base'>): string {
+  return env === 'staging' ? STAGING_BRANCH : staged.base;
+}
+
+/** Runs the project's test command in the worktree, streaming its output. */
+export async function runStagedTests(ctx: CommandContext, staged: Staged): Promise<TestRunResult> {
+  const runner = testRunnerFor(ctx.root, staged.path);
+  const stage = ctx.as('stage');
+  stage.log('info', `Running tests: ${runner.argv.join(' ')}`, { ticketId: staged.ticketId });
+  return runTests(staged.path, runner, { signal: ctx.signal, onLine: outputStream(stage, 'tests') });
+}
+
+/** Runs the configured deploy commands for `env` in `cwd`; throws on the first failure. */
+export async function runDeployCommands(
+  ctx: CommandContext,
+  env: DeployEnv,
+  cwd: string,
+  vars: Record<string, string>,
+): Promise<number> {
+  const commands = projectConfig(ctx.root).deploy[env];
+  const stage = ctx.as('stage');
+  for (const argv of commands) {
+    const { cmd, args } = resolveArgv(cwd, argv);
+    stage.log('info', `$ ${argv.join(' ')}`);
+    const result = await runProcess(cmd, args, {
+      cwd,
+      env: { AGENTDECK_ENV: env, ...vars },
+      signal: ctx.signal,
+      timeoutMs: 900_000,
+      onLine: outputStream(stage, `deploy.${env}`),
+    });
+    if (!succeeded(result)) throw new CommandError('deploy_command_failed', `deploy.${env} failed: ${describeExit(result)}`);
+  }
+  return commands.length;
+}
+
+/** Migration files the branch adds relative to its base. */
+export async function migrationsOf(root: string, from: string, to: string): Promise<string[]> {
+  const out = await git(root, ['diff', '--name-only', '--diff-filter=A', `${from}..${to}`, '--', MIGRATIONS_DIR]);
+  return out.split('\n').filter((f) => f.endsWith('.sql'));
+}
+
+/**
+ * Deploys `ticketId` to `env`. Exported for the orchestrator's `approve <id> deploy to staging`.
+ * Throws ApprovalPending for production until the typed approval exists.
+ */
+export async function deployTicket(ctx: CommandContext, ticketId: string, env: DeployEnv, options: DeployOptions = {}): Promise<CommandResult> {
+  const stage = ctx.as('stage');
+  const staged = requireStaged(ctx, ticketId);
+  const head = await ctx.step('PLAN', `commit staged changes ${ticketId}`, () =>
+    commitStaged(staged, `${ticketId}: staged changes`),
+    { locks: [`worktree:${ticketId}`] },
+  );
+  const target = envBranch(env, staged);
+  const ahead = await commitsAhead(ctx.root, target === STAGING_BRANCH && !(await branchExists(ctx.root, target)) ? staged.base : target, head);
+  const restorable = await restorableRollback(ctx, ticketId, env, target);
+  if (ahead === 0 && !restorable) {
+    return {
+      ok: false,
+      status: 'failed',
+      message: `${ticketId} has nothing to deploy: ${target} already contains ${staged.branch}`,
+      error: { code: 'nothing_to_deploy', message: `${ticketId} has nothing to deploy` },
+    };
+  }
+
+  let testSummary: string | null = null;
+  if (options.hotfix) {
+    stage.log('warn', `Hotfix: tests skipped for ${ticketId}`);
+  } else {
+    const tests = await ctx.step('VALIDATE', `tests ${ticketId}`, () => runStagedTests(ctx, staged));
+    testSummary = summarizeTests(tests);
+    if (!tests.ok) {
+      const names = tests.failures.slice(0, 5).map((f) => `${f.file ? `${f.file}${f.line ? `:${f.line}` : ''} ` : ''}${f.name}`);
+      stage.log('error', `Tests failed: ${testSummary}; not deploying ${ticketId}`, { failures: tests.failures });
+      return {
+        ok: false,
+        status: 'failed',
+        message: `tests failed in ${ticketId}'s worktree (${testSummary}): not deployed`,
+        lines: names.map((n) => `  ✗ ${n}`),
+        data: { tests },
+        error: { code: 'tests_failed', message: `tests failed (${testSummary})` },
+      };
+    }
+    stage.log('success', `All tests passing (${testSummary})`);
+  }
+
+  if (env === 'production') {
+    await ctx.requireApproval({
+      tool: options.hotfix ? 'emergency deploy hotfix' : 'deploy',
+      args: { ticket: ticketId, env, commit: head },
+      target: 'production',
+      summary: `${options.hotfix ? 'Hotfix: deploy (tests skipped)' : 'Deploy'} ${ticketId} to production: merge ${staged.branch} into ${target}`,
+      confirmText: ticketId,
+    });
+  }
+
+  const migrations = await migrationsOf(ctx.root, staged.baseSha, head);
+  const deployment = withState(ctx, (state) =>
+    insertDeployment(state, {
+      ticketId,
+      env,
+      branch: staged.branch,
+      commitSha: head,
+      runId: ctx.runId,
+      data: { envBranch: target, migrations, ...(options.hotfix ? { hotfix: true, skippedTests: true } : {}), ...(testSummary ? { tests: testSummary } : {}) },
+    }),
+  );
+  stage.log('info', `Deploying ${ticketId} to ${env} (${deployment.id})...`, { deploymentId: deployment.id });
+  let mergeSha: string | null = null;
+  let restoreSha: string | null = null;
+  try {
+    let worktree: string | null = null;
+    if (restorable) {
+      // Deploying again after a rollback: the branch's commits are already in the target's
+      // history, so merging alone would bring nothing back. Revert the rollback first.
+      const restored = await ctx.step('EXECUTE', `restore ${ticketId} on ${target}`, () =>
+        revertMerge(ctx.root, target, restorable.revertSha, `Redeploy ${ticketId} to ${env} (${deployment.id}): undo ${restorable.deploymentId}'s rollback`, { signal: ctx.signal }),
+        {
+          locks: [`deploy:${env}`],
+          compensate: async (out) => {
+            await revertMerge(ctx.root, target, out.mergeSha, `Undo failed redeploy ${deployment.id} of ${ticketId}`);
+          },
+        },
+      );
+      restoreSha = restored.mergeSha;
+      mergeSha = restoreSha;
+      worktree = restored.worktree;
+      withState(ctx, (state) => patchDeploymentData(state, restorable.deploymentId, { restoredBy: deployment.id }));
+      stage.log('success', `Restored ${ticketId} on ${target} (${restoreSha.slice(0, 12)})`);
+    }
+    if (ahead > 0 || !restorable) {
+      const merged = await ctx.step('EXECUTE', `merge ${ticketId} into ${target}`, () =>
+        mergeBranch(ctx.root, target, staged.branch, `Deploy ${ticketId} to ${env} (${deployment.id})`, staged.base, { signal: ctx.signal }),
+        {
+          locks: [`deploy:${env}`],
+          // When a later part fails (the deploy commands), the engine undoes the merge, so the
+          // branch matches what runs.
+          compensate: async (out) => {
+            const undone = await revertMerge(ctx.root, target, out.mergeSha, `Undo failed deploy ${deployment.id} of ${ticketId}`);
+            // Recorded like a rollback, so deploying the ticket again brings its change back.
+            withState(ctx, (state) => finishDeployment(state, deployment.id, { status: 'failed', data: { rollback: { revertSha: undone.mergeSha, reason: 'deploy failed' } } }));
+          },
+        },
+      );
+      mergeSha = merged.mergeSha;
+      worktree = merged.worktree;
+      stage.log('success', `Merged ${staged.branch} into ${target} (${mergeSha.slice(0, 12)})`);
+    }
+    await runDeployCommands(ctx, env, worktree as string, { AGENTDECK_TICKET: ticketId, AGENTDECK_DEPLOYMENT: deployment.id, AGENTDECK_COMMIT: mergeSha ?? '' });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    withState(ctx, (state) => {
+      finishDeployment(state, deployment.id, { status: 'failed', mergeSha, data: { error: message } });
+      appendAudit(state, { initiator: ctx.initiator, agent: 'stage', action: `deploy ${env}`, target: ticketId, ...(ctx.runId ? { runId: ctx.runId } : {}), result: 'failed', data: { deploymentId: deployment.id, error: message } });
+    });
+    stage.log('error', `Deployment ${deployment.id} failed: ${message}`);
+    throw error;
+  }
+  const done = withState(ctx, (state) => {
+    const row = finishDeployment(state, deployment.id, { status: 'succeeded', mergeSha, data: restoreSha && restoreSha !== mergeSha ? { restoreSha } : {} });
+    appendAudit(state, {
+      initiator: ctx.initiator,
+      agent: 'stage',
+      action: options.hotfix ? 'emergency deploy hotfix' : `deploy ${env}`,
+      target: ticketId,
+      ...(ctx.runId ? { runId: ctx.runId } : {}),
+      result: 'succeeded',
+      data: { deploymentId: deployment.id, mergeSha, envBranch: target, skippedTests: options.hotfix === true },
+    });
+    return row;
+  });
+  deploymentEvent(stage, 'success', `${env === 'staging' ? 'Staging' : 'Production'} deployment successful: ${deployment.id}`, {
+    deployment: { id: deployment.id, env, ticketId, status: 'succeeded', mergeSha },
+  });
+  return {
+    ok: true,
+    status: 'done',
+    message: `${ticketId} deployed to ${env} as ${deployment.id} (${target} at ${(mergeSha ?? '').slice(0, 12)})${testSummary ? `; tests: ${testSummary}` : ''}`,
+    data: { deployment: done, tests: testSummary, migrations },
+  };
+}
+
+
+/** The newest rollback of this ticket on `target` that a redeploy should undo, if any. */
+async function restorableRollback(
+  ctx: CommandContext,
+  ticketId: string,
+  env: DeployEnv,
+  target: string,
+): Promise<{ deploymentId: string; revertSha: string } | null> {
+  const last = withState(ctx, (state) => rolledBackDeployments(state, ticketId, env))[0];
+  const revertSha = last?.data.rollback?.revertSha;
+  if (!last || typeof revertSha !== 'string' || last.data.restoredBy) return null;
+  const reachable = await gitRaw(ctx.root, ['merge-base', '--is-ancestor', revertSha, target]);
+  return reachable.code === 0 ? { deploymentId: last.id, revertSha } : null;
+}

@@ -1,0 +1,171 @@
+// Staged environments: one git worktree per ticket at `staged/<stamp>_<ticket>/` on branch
+// `agentdeck/<ticket>`. Their record (path, base branch) lives in the state db's kv table.
+import { existsSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { CommandError, type CommandContext } from '../types.js';
+import {
+  branchExists,
+  changedFiles,
+  commitAll,
+  commitsAhead,
+  currentBranch,
+  git,
+  gitRaw,
+  isDirty,
+  revParse,
+  status,
+} from '../../services/git/git.js';
+import { getKv, setKv } from '../../services/state/kv.js';
+import { ARCHIVE_DIR, branchFor, ensureIgnoreRules, stagedDirName, stamp } from './layout.js';
+import { withState } from './state.js';
+
+export interface Staged {
+  readonly ticketId: string;
+  /** Absolute path of the worktree. */
+  readonly path: string;
+  readonly branch: string;
+  /** The branch it was cut from (the user's branch at the time), and its commit then. */
+  readonly base: string;
+  readonly baseSha: string;
+  readonly createdAt: string;
+}
+
+const key = (ticketId: string): string => `stage:${ticketId.toUpperCase()}`;
+
+export function getStaged(where: CommandContext | string, ticketId: string): Staged | null {
+  const staged = withState(where, (state) => getKv<Staged | null>(state, key(ticketId), null));
+  return staged && existsSync(staged.path) ? staged : null;
+}
+
+function saveStaged(where: CommandContext | string, staged: Staged | null, ticketId: string): void {
+  withState(where, (state) => setKv(state, key(ticketId), staged));
+}
+
+export function requireStaged(where: CommandContext | string, ticketId: string): Staged {
+  const staged = getStaged(where, ticketId);
+  if (!staged) {
+    throw new CommandError('no_staged', `${ticketId} has no staged environment: generate code or run "fix ticket ${ticketId}" first`);
+  }
+  return staged;
+}
+
+/**
+ * Links the root's installed dependencies into a worktree, so its tests and type checks see the
+ * same packages. Only where the repository ignores `node_modules`, so the tree stays clean.
+ */
+async function linkDependencies(root: string, path: string): Promise<void> {
+  const modules = join(root, 'node_modules');
+  const target = join(path, 'node_modules');
+  if (!existsSync(modules) || existsSync(target)) return;
+  const ignored = await gitRaw(path, ['check-ignore', '-q', 'node_modules']);
+  if (ignored.code !== 0) return;
+  try {
+    lstatSync(target);
+  } catch {
+    symlinkSync(relative(path, modules), target, 'dir');
+  }
+}
+
+/** The ticket's staged worktree, created on first use. */
+export async function ensureStaged(ctx: CommandContext, ticketId: string): Promise<{ staged: Staged; created: boolean }> {
+  const existing = getStaged(ctx, ticketId);
+  if (existing) return { staged: existing, created: false };
+  await ensureIgnoreRules(ctx.root);
+  const base = (await currentBranch(ctx.root)) ?? 'HEAD';
+  const baseSha = await revParse(ctx.root, 'HEAD');
+  if (!baseSha) throw new CommandError('no_commits', `${ctx.root} has no commits yet: commit something before staging changes`);
+  const branch = branchFor(ticketId);
+  const dir = stagedDirName(ticketId);
+  const path = join(ctx.root, dir);
+  mkdirSync(join(ctx.root, 'staged'), { recursive: true });
+  // A worktree deleted by hand is still registered until pruned, which would block its branch.
+  await gitRaw(ctx.root, ['worktree', 'prune']);
+  const args = (await branchExists(ctx.root, branch))
+    ? ['worktree', 'add', dir, branch]
+    : ['worktree', 'add', '-b', branch, dir, baseSha];
+  await git(ctx.root, args, { signal: ctx.signal });
+  await linkDependencies(ctx.root, path);
+  const staged: Staged = { ticketId, path, branch, base, baseSha, createdAt: new Date().toISOString() };
+  saveStaged(ctx, staged, ticketId);
+  ctx.as('stage').log('success', `Created staged environment: ./${dir}/`, { ticketId, path, branch });
+  return { staged, created: true };
+}
+
+/** Commits whatever is pending in the worktree; returns the branch head. */
+export async function commitStaged(staged: Staged, message: string): Promise<string> {
+  await commitAll(staged.path, message);
+  return git(staged.path, ['rev-parse', 'HEAD']);
+}
+
+export async function stagedChanges(staged: Staged): Promise<{ status: string; path: string }[]> {
+  return changedFiles(staged.path, staged.baseSha);
+}
+
+/** Why removing the worktree needs a typed confirmation, or null when it is clean and merged. */
+export async function unsavedWork(root: string, staged: Staged): Promise<string | null> {
+  const dirty = await isDirty(staged.path);
+  const ahead = (await revParse(root, staged.base)) ? await commitsAhead(root, staged.base, staged.branch) : 0;
+  if (dirty) return 'uncommitted changes';
+  return ahead > 0 ? `${ahead} unmerged commit(s)` : null;
+}
+
+export interface RemoveResult {
+  readonly removed: boolean;
+  readonly archive?: string;
+}
+
+/**
+ * Removes a staged worktree. One that is dirty or has commits its base branch lacks is archived
+ * first (a git bundle of its branch with the pending changes committed, plus a patch), and only
+ * removed when `confirmed` (the caller asked for a typed confirmation of the ticket id).
+ */
+export async function removeStaged(ctx: CommandContext, ticketId: string, confirmed: boolean): Promise<RemoveResult> {
+  const root = ctx.root;
+  const staged = requireStaged(ctx, ticketId);
+  const unsaved = await unsavedWork(root, staged);
+  const dirty = unsaved === 'uncommitted changes';
+  if (unsaved && !confirmed) {
+    throw new CommandError('confirm_required', `${ticketId}'s worktree has ${unsaved}: type the ticket id to confirm its removal`);
+  }
+  let archive: string | undefined;
+  if (unsaved) {
+    const dir = join(root, ARCHIVE_DIR);
+    mkdirSync(dir, { recursive: true });
+    const name = `${stamp()}_${ticketId}`;
+    if (dirty) {
+      const pending = await status(staged.path);
+      await commitAll(staged.path, `${ticketId}: archived uncommitted changes (${pending.length} file(s))`);
+    }
+    const patch = await git(root, ['diff', `${staged.baseSha}..${staged.branch}`]);
+    writeFileSync(join(dir, `${name}.patch`), `${patch}\n`);
+    archive = join(dir, `${name}.bundle`);
+    await git(root, ['bundle', 'create', archive, staged.branch, '--not', staged.baseSha]);
+  }
+  await git(root, ['worktree', 'remove', '--force', staged.path]);
+  await gitRaw(root, ['worktree', 'prune']);
+  saveStaged(ctx, null, ticketId);
+  return archive ? { removed: true, archive } : { removed: true };
+}
+
+/** Every staged environment whose worktree still exists. */
+export function listStaged(where: CommandContext | string): Staged[] {
+  const rows = withState(where, (state) =>
+    state.db.prepare("SELECT value FROM kv WHERE key LIKE 'stage:%' ORDER BY updated_at DESC").all() as { value: string }[],
+  );
+  return rows
+    .map((r) => JSON.parse(r.value) as Staged | null)
+    .filter((s): s is Staged => s !== null && existsSync(s.path));
+}
+
+/** The ticket a command means: the one given, the run's, or the only staged one. */
+export function resolveTicket(ctx: CommandContext, given: string | undefined | null, what: string): string {
+  const id = given ?? ctx.ticketId;
+  if (id) return id.toUpperCase();
+  const staged = listStaged(ctx);
+  if (staged.length === 1) return (staged[0] as Staged).ticketId;
+  const known = staged.map((s) => s.ticketId).join(', ');
+  throw new CommandError(
+    'ticket_required',
+    `${what} needs a ticket: add --ticket <id>${known ? ` (staged: ${known})` : ' (nothing is staged yet)'}`,
+  );
+}
