@@ -7,6 +7,7 @@ import { createManagementClient, managementConfigFrom, type ManagementClient } f
 import type { RateLimitState } from '../../services/supabase/resilient-fetch.js';
 import { platform, type Platform } from '../../services/supabase/platform.js';
 import { engineOf } from '../orchestrator/internals.js';
+import { emitEvent } from '../emit.js';
 import { fail, type ApprovalAction, type CommandContext, type CommandResult } from '../types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -80,17 +81,5 @@ export async function approve(ctx: CommandContext, key: ApprovalPolicyKey | null
 
 /** A progress event for the dashboard (kind `progress` on the engine's bus, else a log line). */
 export function progress(ctx: CommandContext, level: 'info' | 'success' | 'warn' | 'error', message: string, data: Record<string, unknown>): void {
-  try {
-    engineOf(ctx).bus.emit({
-      agent: ctx.agent,
-      kind: 'progress',
-      level,
-      message,
-      data,
-      ...(ctx.runId ? { runId: ctx.runId } : {}),
-      ...(ctx.ticketId ? { ticketId: ctx.ticketId } : {}),
-    });
-  } catch {
-    ctx.log(level, message, data);
-  }
+  emitEvent(ctx, 'progress', level, message, data);
 }

@@ -3,6 +3,7 @@
 // run has ended, is stale and taken over.
 import type { StateDb } from '../../services/state/db.js';
 import { ACTIVE_STATUSES, pidAlive, runStatus } from './runs-repo.js';
+import { sleep } from '../../services/timers.js';
 
 export interface LockHolder {
   readonly name: string;
@@ -92,15 +93,4 @@ export async function acquireAll(state: StateDb, names: readonly string[], holde
   return releaseTaken;
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+export { sleep };

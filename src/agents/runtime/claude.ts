@@ -22,6 +22,9 @@ function firstLine(text: string): string {
   return line.length > MAX_EVENT_TEXT ? `${line.slice(0, MAX_EVENT_TEXT - 1)}…` : line;
 }
 
+/** Tools that always ask a human, even when the agent may use them. */
+const ASKING_TOOLS = new Set(['Bash']);
+
 export function createClaudeRuntime(options: ClaudeRuntimeOptions = {}): AgentRuntime {
   return {
     name: 'claude',
@@ -41,16 +44,21 @@ export function createClaudeRuntime(options: ClaudeRuntimeOptions = {}): AgentRu
         return Promise.resolve({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: refusal } });
       };
       const canUseTool: CanUseTool = async (tool, input) => {
+        if (!ASKING_TOOLS.has(tool)) return { behavior: 'allow', updatedInput: input };
         const decision = await io.requestPermission({ tool, input });
         if (decision.allow) return { behavior: 'allow', updatedInput: input };
         io.emit({ kind: 'log', level: 'warn', message: `Denied ${tool}: ${decision.message}`, data: { tool } });
         return { behavior: 'deny', message: decision.message };
       };
 
+      const tools = request.allowedTools ?? DEFAULT_ALLOWED_TOOLS[request.agent];
       const sdkOptions: Options = {
         cwd: request.cwd,
         settingSources: [],
-        allowedTools: [...(request.allowedTools ?? DEFAULT_ALLOWED_TOOLS[request.agent])],
+        // `tools` is what the agent may use at all; `canUseTool` lets the rest run without
+        // asking except shell commands, whose permission request becomes an approval. Every
+        // call is also checked by the PreToolUse policy hook.
+        tools: [...tools],
         canUseTool,
         hooks: { PreToolUse: [{ hooks: [preToolUse] }] },
         abortController,

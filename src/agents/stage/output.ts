@@ -1,5 +1,6 @@
 // Streams a subprocess's output lines into the log pane as `output` events of the agent.
 import { engineOf } from '../orchestrator/internals.js';
+import { emitEvent } from '../emit.js';
 import type { CommandContext } from '../types.js';
 
 /** Returns an `onLine` callback for runProcess that streams each line; blank lines are skipped. */
@@ -31,17 +32,5 @@ export function outputStream(ctx: CommandContext, source: string): (line: string
 
 /** Emits a `deployment` event (the dashboard's deployments view listens to these). */
 export function deploymentEvent(ctx: CommandContext, level: 'info' | 'success' | 'warn' | 'error', message: string, data: Record<string, unknown>): void {
-  try {
-    engineOf(ctx).bus.emit({
-      agent: ctx.agent,
-      kind: 'deployment',
-      level,
-      message,
-      data,
-      ...(ctx.runId ? { runId: ctx.runId } : {}),
-      ...(ctx.ticketId ? { ticketId: ctx.ticketId } : {}),
-    });
-  } catch {
-    ctx.log(level, message, data);
-  }
+  emitEvent(ctx, 'deployment', level, message, data);
 }

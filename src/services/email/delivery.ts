@@ -3,6 +3,7 @@
 import type { StateDb } from '../state/db.js';
 import { claimDue, markFailed, markRetry, markSent, nextDueAt } from './outbox-store.js';
 import type { MailTransport, OutboxEmail } from './types.js';
+import { sleep } from '../timers.js';
 
 export interface DeliveryOptions {
   readonly transport: MailTransport;
@@ -103,18 +104,7 @@ export interface DrainOptions extends DeliveryOptions {
   readonly signal?: AbortSignal;
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+export { sleep };
 
 /** Delivers until nothing is pending (or the time is up); returns the totals. */
 export async function drain(state: StateDb, options: DrainOptions): Promise<PassSummary & { pending: boolean }> {

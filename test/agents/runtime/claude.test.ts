@@ -25,7 +25,7 @@ const ask = defineCommand({
   summary: 'x',
   help: 'x',
   examples: ['test ask hi'],
-  agent: 'codesmith',
+  agent: 'bughunter',
   approval: null,
   mode: 'run',
 });
@@ -56,7 +56,7 @@ describe('claude runtime', () => {
     expect(run?.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(run?.costUsd).toBeCloseTo(0.0123);
     expect(formatCost(run?.costUsd)).toBe('$0.0123');
-    expect(t.events.some((e) => e.kind === 'output' && e.message === 'echo: hello there' && e.agent === 'codesmith')).toBe(true);
+    expect(t.events.some((e) => e.kind === 'output' && e.message === 'echo: hello there' && e.agent === 'bughunter')).toBe(true);
   });
 
   it('reports cost as n/a when the account reports none', async () => {
@@ -70,10 +70,10 @@ describe('claude runtime', () => {
     setup();
     const pending = dispatch('[[tool Bash {"command":"npm test"}]]');
     const approval = await waitFor(() => t.events.find((e) => e.kind === 'approval'));
-    expect(approval.message).toMatch(/^Approval APR-0001 needed: codesmith wants to use Bash/);
+    expect(approval.message).toMatch(/^Approval APR-0001 needed: bughunter wants to use Bash/);
     expect(getApproval(t.state, 'APR-0001')).toMatchObject({ status: 'pending', tool: 'Bash', action: { args: { command: 'npm test' } } });
     const decided = await t.engine.dispatch('approve APR-0001', { initiator: 'you' });
-    expect(decided).toMatchObject({ ok: true, message: 'Approved APR-0001: codesmith wants to use Bash' });
+    expect(decided).toMatchObject({ ok: true, message: 'Approved APR-0001: bughunter wants to use Bash' });
     expect(await pending).toMatchObject({ ok: true, message: 'Bash ran' });
   });
 
@@ -108,6 +108,13 @@ describe('claude runtime', () => {
     expect(r.message).toBe('Read ran');
   });
 
+  it('gives the agent only its own tools', async () => {
+    setup();
+    const r = await dispatch('[[tool Write {"file_path":"src/x.ts","content":"x"}]]');
+    expect(r.message).toBe('No such tool available: Write');
+    expect(t.events.some((e) => e.kind === 'approval')).toBe(false);
+  });
+
   it('ends failed with the error of a failed session', async () => {
     setup();
     const r = await dispatch('[[fail the model gave up]]');
@@ -133,7 +140,7 @@ describe('deterministic runtime', () => {
     t = makeContext({ run: false, extra: { specs: [ask], handlers } });
     const r = await dispatch('anything');
     expect(r).toMatchObject({ ok: false, status: 'needs_model' });
-    expect(r.message).toBe('codesmith: no model runtime is configured: set ANTHROPIC_API_KEY (or log in to Claude Code) and run it again');
+    expect(r.message).toBe('bughunter: no model runtime is configured: set ANTHROPIC_API_KEY (or log in to Claude Code) and run it again');
     expect(getRun(t.state, r.runId as string)?.status).toBe('needs_model');
   });
 });
