@@ -1,5 +1,9 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2 --max-old-space-size=512
 // agentdeck's executable: checks the Node version, then runs the bundled CLI.
+// The V8 flags keep the dashboard's memory bounded under a high event rate: with the default
+// young generation and a heap limit sized to the machine, garbage from the event stream piles
+// up (about 290 MB RSS after 1,000,000 events against about 110 MB with these flags; the live
+// heap is about 25 MB either way). npm start runs this file directly, so the flags apply there too.
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
   process.stderr.write(
@@ -15,6 +19,10 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error;
   });
 }
+// V8's compile cache (Node >= 22.1) keeps the bundle's bytecode on disk between runs: start-up,
+// and so the dashboard's first frame, skips most of parsing and compiling.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
 let cli;
 try {
   cli = await import('../dist/cli.js');

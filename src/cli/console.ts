@@ -29,7 +29,7 @@ export async function runConsole(io: Io, options: ConsoleOptions): Promise<numbe
   const interactive = io.isTTY && options.stdin.isTTY === true;
   // Time to the first frame: the UI chunk loads while the state db and engine open.
   const uiLoading = interactive ? optional(() => import('../ui/index.js')) : undefined;
-  const session = await openSession(project, { approvalCheckMs: interactive ? 30_000 : 0 });
+  const session = await openSession(project, { approvalCheckMs: interactive ? 30_000 : 0, deferNotifications: interactive });
   const store = createDeckStore();
   hydrate(store, session.state);
   const ingestion = connectStore(store, session.bus);
@@ -41,11 +41,15 @@ export async function runConsole(io: Io, options: ConsoleOptions): Promise<numbe
       io.err('agentdeck: the dashboard is not part of this build; use agentdeck run "<command>"');
       return EXIT_FAILED;
     }
-    // Local backup schedules run while the console is open; their outcome is a log line. The
-    // scheduler loads beside the first frame, not before it.
+    // After the first frame: the email notifier, and the local backup schedules (they run while
+    // the console is open; their outcome is a log line).
     let closing = false;
-    void import('../agents/ops/scheduled.js').then(
-      ({ startBackupScheduler }) => {
+    stops.push(() => {
+      closing = true;
+    });
+    const afterFirstFrame = (): void => {
+      void session.startNotifications().catch((err: unknown) => logError(session, 'orchestrator', `email notifications did not start: ${String(err)}`));
+      void import('../agents/ops/scheduled.js').then(({ startBackupScheduler }) => {
         if (closing) return;
         stops.push(
           startBackupScheduler(
@@ -57,12 +61,8 @@ export async function runConsole(io: Io, options: ConsoleOptions): Promise<numbe
             },
           ),
         );
-      },
-      (err: unknown) => session.bus.emit({ agent: 'ops', kind: 'log', level: 'error', message: `backup scheduler did not start: ${String(err)}` }),
-    );
-    stops.push(() => {
-      closing = true;
-    });
+      }, (err: unknown) => logError(session, 'ops', `backup scheduler did not start: ${String(err)}`));
+    };
     return await ui.runDashboard({
       root: project.root,
       engine: session.engine,
@@ -70,12 +70,17 @@ export async function runConsole(io: Io, options: ConsoleOptions): Promise<numbe
       bus: session.bus,
       project: project.config.name,
       env: options.env,
+      afterFirstFrame,
     });
   } finally {
     for (const stop of stops) stop();
     ingestion.stop();
     await session.close();
   }
+}
+
+function logError(session: Session, agent: 'orchestrator' | 'ops', message: string): void {
+  session.bus.emit({ agent, kind: 'log', level: 'error', message });
 }
 
 async function plainConsole(

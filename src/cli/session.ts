@@ -6,12 +6,17 @@ import { pickRuntime } from '../agents/runtime/index.js';
 import type { Project } from '../services/config/project.js';
 import { createBus, type EventBus } from '../services/events/bus.js';
 import { openState, type StateDb } from '../services/state/db.js';
+import type { startNotifications as StartNotifications } from '../services/email/index.js';
+
+type Notifications = ReturnType<typeof StartNotifications>;
 
 export interface Session {
   readonly project: Project;
   readonly state: StateDb;
   readonly bus: EventBus;
   readonly engine: Engine;
+  /** Starts the email notifier now if the session was opened with `deferNotifications`. */
+  startNotifications(): Promise<void>;
   /** Waits (briefly) for queued emails, then closes everything. */
   close(): Promise<void>;
 }
@@ -21,6 +26,8 @@ export interface SessionOptions {
   readonly emailWaitMs?: number;
   /** How often the engine checks approvals for reminders and expiry (0 = only at start). */
   readonly approvalCheckMs?: number;
+  /** Leave the email notifier to `startNotifications()` (the dashboard starts it after its first frame). */
+  readonly deferNotifications?: boolean;
 }
 
 export async function openSession(project: Project, options: SessionOptions = {}): Promise<Session> {
@@ -34,20 +41,28 @@ export async function openSession(project: Project, options: SessionOptions = {}
     runtime: pickRuntime({ env: project.env }),
     approvalCheckMs: options.approvalCheckMs ?? 0,
   });
-  const { startNotifications } = await import('../services/email/index.js');
-  const notifications = startNotifications({ bus, state, project });
+  let notifications: Promise<Notifications> | undefined;
+  const startNotifications = (): Promise<Notifications> =>
+    (notifications ??= import('../services/email/index.js').then((m) => m.startNotifications({ bus, state, project })));
+  if (!options.deferNotifications) await startNotifications();
   let closed = false;
   return {
     project,
     state,
     bus,
     engine,
+    async startNotifications() {
+      if (!closed) await startNotifications();
+    },
     async close() {
       if (closed) return;
       closed = true;
       engine.close();
-      await notifications.notifier.idle(options.emailWaitMs ?? 10_000).catch(() => undefined);
-      notifications.stop();
+      const started = await notifications?.catch(() => undefined);
+      if (started) {
+        await started.notifier.idle(options.emailWaitMs ?? 10_000).catch(() => undefined);
+        started.stop();
+      }
       bus.close();
       state.close();
     },

@@ -47,6 +47,8 @@ export interface DashboardOptions {
   readonly patchConsole?: boolean;
   /** Listen to process signals and crashes (default true; tests turn it off). */
   readonly handleProcess?: boolean;
+  /** Work that waits until the first frame is drawn (start-up time is the first frame). */
+  readonly afterFirstFrame?: () => void;
 }
 
 export interface Dashboard {
@@ -148,6 +150,11 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     maxFps: 60,
     incrementalRendering: true,
   });
+
+  if (options.afterFirstFrame) {
+    const after = setTimeout(options.afterFirstFrame, 0);
+    cleanups.push(() => clearTimeout(after));
+  }
 
   // Off the render path, and after the first frame: the checks load the HTTP stack (undici, TLS),
   // which would otherwise compete with the first frame.

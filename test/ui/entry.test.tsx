@@ -52,6 +52,17 @@ test('q leaves the alternate screen and resolves 0', async () => {
   s.ingestion.stop();
 });
 
+test('runs its after-first-frame work once the first frame is drawn', async () => {
+  const s = setup();
+  let framesThen = -1;
+  const done = runDashboard({ ...s.options, afterFirstFrame: () => (framesThen = plain(s.all()).includes('AGENTDECK') ? 1 : 0) });
+  await waitFor(() => expect(framesThen).not.toBe(-1));
+  expect(framesThen).toBe(1);
+  s.stdin.write('q');
+  expect(await done).toBe(0);
+  s.ingestion.stop();
+});
+
 test('a crash while rendering unmounts first, then says why, and resolves 1', async () => {
   const s = setup();
   const d = startDashboard(s.options);

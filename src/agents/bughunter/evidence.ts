@@ -32,7 +32,7 @@ export interface Evidence {
 
 export function requireTicket(ctx: CommandContext, id: string): Ticket {
   const ticket = withState(ctx, (state) => getTicket(state, id));
-  if (!ticket) throw new CommandError('unknown_ticket', `ticket ${id} does not exist (see "tickets")`);
+  if (!ticket) throw new CommandError('unknown_ticket', `ticket ${id} does not exist ("status" lists the tickets; "create ticket" files one)`);
   return ticket;
 }
 

@@ -21,7 +21,7 @@ export function ticketFor(ctx: CommandContext, given: string | undefined, title:
   const id = given ?? ctx.ticketId;
   if (id) {
     const known = withState(ctx, (state) => getTicket(state, id));
-    if (!known && /^(BUG|FEAT|TASK)-\d{4}-\d{3,}$/i.test(id)) throw new CommandError('unknown_ticket', `ticket ${id} does not exist (see "tickets")`);
+    if (!known && /^(BUG|FEAT|TASK)-\d{4}-\d{3,}$/i.test(id)) throw new CommandError('unknown_ticket', `ticket ${id} does not exist ("status" lists the tickets; "create ticket" files one)`);
     return { id: id.toUpperCase(), opened: false };
   }
   const ticket = withState(ctx, (state) => createTicket(state, { kind: 'FEAT', title, createdBy: ctx.initiator }));

@@ -57,7 +57,7 @@ describe('BugHunter without a model', () => {
   });
 
   it('refuses unknown tickets and verifying before any staged work', async () => {
-    expect((await run('analyze ticket BUG-2026-999')).message).toBe('ticket BUG-2026-999 does not exist (see "tickets")');
+    expect((await run('analyze ticket BUG-2026-999')).message).toBe('ticket BUG-2026-999 does not exist ("status" lists the tickets; "create ticket" files one)');
     expect((await run(`verify ${bug}`)).message).toContain(`${bug} has no staged environment`);
   });
 

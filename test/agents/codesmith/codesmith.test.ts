@@ -167,7 +167,7 @@ describe('generate on the sample app', () => {
 
   it('refuses an unknown ticket and sends free-form requests to the model runtime', async () => {
     const unknown = await run('generate component Foo --ticket FEAT-2026-999');
-    expect(unknown.message).toBe('ticket FEAT-2026-999 does not exist (see "tickets")');
+    expect(unknown.message).toBe('ticket FEAT-2026-999 does not exist ("status" lists the tickets; "create ticket" files one)');
     const free = await run('generate api endpoint "customer portal login" with oauth2 support');
     expect(free.status).toBe('needs_model');
     expect(free.message).toContain('needs a model runtime');
