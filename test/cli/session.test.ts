@@ -5,7 +5,7 @@ import { openSession, type Session } from '../../src/cli/session.js';
 import { loadProject } from '../../src/services/config/project.js';
 import { tempDir } from '../helpers/tmp.js';
 
-let cleanups: (() => void)[] = [];
+const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
