@@ -1,43 +1,23 @@
 // The built binary as a user runs it: separate processes on one project, exit codes, --json,
 // configuration mistakes, and secrets that never reach the output.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildIfStale, runBinary, type Ran } from '../helpers/binary.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const REPO = resolve(import.meta.dirname, '..', '..');
-const BIN = join(REPO, 'bin', 'agentdeck.js');
 const year = new Date().getUTCFullYear();
 
-interface Ran {
-  readonly code: number | null;
-  readonly out: string;
-  readonly err: string;
-}
 
-/** Runs the binary with a clean environment (no credentials of the machine running the tests). */
 function agentdeck(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, out, err }));
-  });
+  return runBinary(args, cwd, env);
 }
 
 beforeAll(() => {
-  const r = spawnSync(process.execPath, [join(REPO, 'scripts', 'build.mjs'), '--if-stale'], { cwd: REPO, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
+  buildIfStale();
 }, 120_000);
 
 let dir: string;

@@ -1,15 +1,17 @@
-// Bundles a TypeScript entry into one .mjs so a test can run it as a real subprocess.
+// Bundles a TypeScript entry into one .mjs so a test can run it as a real subprocess. The bundle
+// lives inside the repository (node_modules/.cache) so its external packages resolve.
 import { build } from 'esbuild';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 
 const cache = new Map<string, Promise<string>>();
 
 export function bundleEntry(entry: string): Promise<string> {
   let p = cache.get(entry);
   if (!p) {
-    const outfile = join(mkdtempSync(join(tmpdir(), 'agentdeck-bundle-')), basename(entry).replace(/\.tsx?$/, '.mjs'));
+    const cacheDir = resolve('node_modules/.cache/agentdeck-tests');
+    mkdirSync(cacheDir, { recursive: true });
+    const outfile = join(mkdtempSync(join(cacheDir, 'bundle-')), basename(entry).replace(/\.tsx?$/, '.mjs'));
     p = build({
       entryPoints: [entry],
       outfile,

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { findProjectRoot } from './root.js';
 import { CONFIG_FILE } from './schema.js';
+import { DEFAULT_APPROVAL_POLICY } from '../../commands/types.js';
 
 export const IGNORED_PATHS = ['staged/', '.agentdeck/'] as const;
 
@@ -21,14 +22,7 @@ export function starterConfig(name: string, packageScripts: Readonly<Record<stri
     // Empty on purpose: one linked Supabase project would otherwise take staging pushes too.
     deploy: { staging: [], production: [] },
     approvals: {
-      policy: {
-        databaseDestructive: true,
-        productionDeployment: true,
-        credentialChange: true,
-        agentConfigChange: false,
-        stagingDeployment: false,
-        codeGeneration: false,
-      },
+      policy: { ...DEFAULT_APPROVAL_POLICY },
       ttlMinutes: 1440,
     },
     agents: { concurrency: { orchestrator: 8, bughunter: 2, codesmith: 2, migrator: 1, stage: 1, ops: 1 } },

@@ -1,41 +1,21 @@
 // The local round trip as a user runs it, with the built binary: `agentdeck run "backup create"`,
 // the data changes, `agentdeck run "backup restore <id>"` waits for an approval, `agentdeck run
 // "approve ..."` restores it; and `agentdeck backup run-scheduled` as cron runs it.
-import { spawn, spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTarget } from '../../../src/services/postgres/index.js';
 import { setKv } from '../../../src/services/state/kv.js';
 import { openState } from '../../../src/services/state/db.js';
 import { SCHEDULES_KEY } from '../../../src/agents/ops/schedules.js';
+import { buildIfStale, runBinary, type Ran } from '../../helpers/binary.js';
 import { tempDir } from '../../helpers/tmp.js';
 
-const REPO = resolve(import.meta.dirname, '..', '..', '..');
-const BIN = join(REPO, 'bin', 'agentdeck.js');
 
-interface Ran {
-  readonly code: number | null;
-  readonly out: string;
-  readonly err: string;
-}
 
 let root: string;
 let cleanup: () => void;
 
 function agentdeck(args: string[]): Promise<Ran> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: root },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, out, err }));
-  });
+  return runBinary(args, root);
 }
 
 async function sql(text: string): Promise<Record<string, unknown>[]> {
@@ -48,8 +28,7 @@ async function sql(text: string): Promise<Record<string, unknown>[]> {
 }
 
 beforeAll(async () => {
-  const r = spawnSync(process.execPath, [join(REPO, 'scripts', 'build.mjs'), '--if-stale'], { cwd: REPO, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
+  buildIfStale();
   ({ dir: root, cleanup } = tempDir('agentdeck-ops-cli-'));
   await sql(`create table customers (id int primary key, name text); insert into customers select g, 'customer ' || g from generate_series(1, 30) g;`);
 }, 120_000);

@@ -2,11 +2,11 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openState } from '../../../src/services/state/db.js';
+import { bundleEntry } from '../../helpers/bundle.js';
 
 const SECRET = 'eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c3RkaW8tbWNwLXRlc3Qta2V5';
 let root: string;
@@ -14,29 +14,12 @@ let client: Client;
 let stderr = '';
 let entry = '';
 
-/** Bundled inside the repository, so its external packages resolve from node_modules. */
-async function bundle(): Promise<string> {
-  const dir = resolve('node_modules/.cache/agentdeck-tests');
-  mkdirSync(dir, { recursive: true });
-  const outfile = join(dir, `mcp-entry-${process.pid}.mjs`);
-  await build({
-    entryPoints: [resolve('test/services/mcp/stdio-entry.ts')],
-    outfile,
-    bundle: true,
-    packages: 'external',
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    logLevel: 'silent',
-  });
-  return outfile;
-}
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'agentdeck-mcp-stdio-'));
   mkdirSync(join(root, '.git'));
   writeFileSync(join(root, '.env'), `SUPABASE_URL=http://127.0.0.1:9\nSUPABASE_SERVICE_ROLE_KEY=${SECRET}\n`);
-  entry = await bundle();
+  entry = await bundleEntry(resolve('test/services/mcp/stdio-entry.ts'));
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [entry],
