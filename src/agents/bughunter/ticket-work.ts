@@ -2,15 +2,16 @@
 // model's work: without a model runtime they stop at needs_model, evidence and worktree ready.
 import { changedFiles } from '../../services/git/git.js';
 import { runTests, summarizeTests } from '../../services/exec/test-runner.js';
-import { lint } from '../codesmith/lint.js';
-import { typecheck } from '../codesmith/typecheck.js';
+import { formatLintFinding, lint } from '../codesmith/lint.js';
+import { formatDiagnostic, typecheck } from '../codesmith/typecheck.js';
 import { hasModel } from '../codesmith/generate.js';
 import { engineOf } from '../orchestrator/internals.js';
 import { outputStream } from '../stage/output.js';
 import { testRunnerFor } from '../stage/project.js';
-import { ensureStaged, requireStaged } from '../stage/worktrees.js';
+import { ensureStaged, inWorktree, requireStaged } from '../stage/worktrees.js';
 import { needsModel, type CommandContext, type CommandResult } from '../types.js';
-import { collectEvidence, requireTicket, type Evidence } from './evidence.js';
+import { requireTicket } from '../stage/state.js';
+import { collectEvidence, type Evidence } from './evidence.js';
 import { findingLines } from './findings.js';
 
 function evidenceLines(e: Evidence): string[] {
@@ -36,7 +37,7 @@ async function askModel(ctx: CommandContext, cwd: string, prompt: string, edit: 
       emit: (e) => engine.bus.emit({ ...e, agent: 'bughunter' }),
       requestPermission: async (r) => {
         const path = typeof r.input.file_path === 'string' ? r.input.file_path : null;
-        return edit && path && path.startsWith(cwd) ? { allow: true } : { allow: false, message: 'only files in the staged worktree may change' };
+        return edit && path && inWorktree(cwd, path) ? { allow: true } : { allow: false, message: 'only files in the staged worktree may change' };
       },
     },
   );
@@ -81,9 +82,9 @@ export async function verify(ctx: CommandContext, id: string): Promise<CommandRe
   const lines = [
     `  changed: ${changed.join(', ') || 'nothing'}`,
     `  ${diagnostics.length ? '✗' : '✓'} TypeScript: ${diagnostics.length} error(s)`,
-    ...diagnostics.map((d) => `    ${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`),
+    ...diagnostics.map((d) => `    ${formatDiagnostic(d)}`),
     `  ${lintErrors.length ? '✗' : '✓'} ESLint: ${lintRun.ran ? `${lintErrors.length} error(s)` : 'skipped'}`,
-    ...lintErrors.map((f) => `    ${f.file}:${f.line}:${f.column} ${f.rule ?? ''} ${f.message}`),
+    ...lintErrors.map((f) => `    ${formatLintFinding(f)}`),
     `  ${tests.ok ? '✓' : '✗'} Tests: ${summary}`,
     ...tests.failures.map((f) => `    ${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.name}`),
   ];

@@ -1,7 +1,7 @@
 // Staged environments: one git worktree per ticket at `staged/<stamp>_<ticket>/` on branch
 // `agentdeck/<ticket>`. Their record (path, base branch) lives in the state db's kv table.
 import { existsSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CommandError, type CommandContext } from '../types.js';
 import {
   branchExists,
@@ -16,7 +16,7 @@ import {
   status,
 } from '../../services/git/git.js';
 import { getKv, setKv } from '../../services/state/kv.js';
-import { ARCHIVE_DIR, branchFor, ensureIgnoreRules, stagedDirName, stamp } from './layout.js';
+import { ARCHIVE_DIR, STAGED_DIR, branchFor, ensureIgnoreRules, stagedDirName, stamp } from './layout.js';
 import { withState } from './state.js';
 
 export interface Staged {
@@ -77,7 +77,7 @@ export async function ensureStaged(ctx: CommandContext, ticketId: string): Promi
   const branch = branchFor(ticketId);
   const dir = stagedDirName(ticketId);
   const path = join(ctx.root, dir);
-  mkdirSync(join(ctx.root, 'staged'), { recursive: true });
+  mkdirSync(join(ctx.root, STAGED_DIR), { recursive: true });
   // A worktree deleted by hand is still registered until pruned, which would block its branch.
   await gitRaw(ctx.root, ['worktree', 'prune']);
   const args = (await branchExists(ctx.root, branch))
@@ -91,10 +91,19 @@ export async function ensureStaged(ctx: CommandContext, ticketId: string): Promi
   return { staged, created: true };
 }
 
+/**
+ * True when the absolute `path` is the worktree `dir` or inside it. Compared as paths, not as
+ * strings: `staged/x_BUG-10` is not inside `staged/x_BUG-1`, and `..` segments are resolved.
+ */
+export function inWorktree(dir: string, path: string): boolean {
+  if (!isAbsolute(path)) return false;
+  const rel = relative(resolve(dir), resolve(path));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
 /** Commits whatever is pending in the worktree; returns the branch head. */
 export async function commitStaged(staged: Staged, message: string): Promise<string> {
-  await commitAll(staged.path, message);
-  return git(staged.path, ['rev-parse', 'HEAD']);
+  return (await commitAll(staged.path, message)) ?? git(staged.path, ['rev-parse', 'HEAD']);
 }
 
 export async function stagedChanges(staged: Staged): Promise<{ status: string; path: string }[]> {
@@ -103,9 +112,8 @@ export async function stagedChanges(staged: Staged): Promise<{ status: string; p
 
 /** Why removing the worktree needs a typed confirmation, or null when it is clean and merged. */
 export async function unsavedWork(root: string, staged: Staged): Promise<string | null> {
-  const dirty = await isDirty(staged.path);
+  if (await isDirty(staged.path)) return 'uncommitted changes';
   const ahead = (await revParse(root, staged.base)) ? await commitsAhead(root, staged.base, staged.branch) : 0;
-  if (dirty) return 'uncommitted changes';
   return ahead > 0 ? `${ahead} unmerged commit(s)` : null;
 }
 

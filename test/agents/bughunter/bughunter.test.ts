@@ -175,6 +175,49 @@ describe('with a model runtime', () => {
   });
 });
 
+/** A model runtime that asks to write inside the worktree, into a sibling folder and above it. */
+function probingRuntime(decisions: Record<string, boolean>[]): AgentRuntime {
+  return {
+    name: 'claude',
+    hasModel: true,
+    async run(request, io) {
+      if (request.outputSchema) return { status: 'done', text: 'x', structured: { rootCause: 'x' }, costUsd: null };
+      const ask = async (file_path: string): Promise<boolean> => (await io.requestPermission({ tool: 'Write', input: { file_path } })).allow;
+      decisions.push({
+        inside: await ask(join(request.cwd, 'lib/estimates.ts')),
+        // `..._BUG-1` and `..._BUG-10` share a prefix: the sibling is not the worktree.
+        sibling: await ask(`${request.cwd}0/lib/estimates.ts`),
+        above: await ask(`${request.cwd}/../other/lib/estimates.ts`),
+      });
+      return { status: 'failed', text: 'probed', costUsd: null };
+    },
+  };
+}
+
+describe('model edits outside the staged worktree', () => {
+  let app: SampleApp;
+  let t: TestContext;
+  const decisions: Record<string, boolean>[] = [];
+  const run = (line: string): Promise<CommandResult> => t.engine.dispatch(line, { initiator: 'you' });
+
+  beforeAll(() => {
+    app = buildSampleApp();
+    t = makeContext({ root: app.root, run: false, runtime: probingRuntime(decisions) });
+  });
+  afterAll(() => {
+    t.cleanup();
+    app.cleanup();
+  });
+
+  it('are refused for a sibling folder whose name starts with the worktree name', async () => {
+    const created = await run('create ticket "Estimate totals wrong with discount" --kind bug');
+    const bug = /BUG-\d{4}-\d{3}/.exec(created.message)?.[0] as string;
+    const fix = await run(`fix ticket ${bug}`);
+    expect(fix.message).toBe('probed');
+    expect(decisions).toEqual([{ inside: true, sibling: false, above: false }]);
+  });
+});
+
 describe('database checks on the target database', () => {
   it('use the local database when it has tables', async () => {
     const app = buildSampleApp({ allTestsPass: true });

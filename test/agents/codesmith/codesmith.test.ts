@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { runTests } from '../../../src/services/exec/test-runner.js';
 import type { CommandResult } from '../../../src/agents/types.js';
+import type { AgentRuntime } from '../../../src/agents/runtime/types.js';
 import { detectConventions } from '../../../src/agents/codesmith/conventions.js';
 import { apiRoute, normaliseRoute, toCamel, toPascal } from '../../../src/agents/codesmith/templates.js';
 import { exportedFunctions, typecheck } from '../../../src/agents/codesmith/typecheck.js';
@@ -196,6 +197,35 @@ describe('a pages-router project', () => {
       expect(run.passed).toBe(4);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a free-form generation with a model', () => {
+  it('may not write to a sibling folder whose name starts with the worktree name', async () => {
+    const app = buildSampleApp();
+    const decisions: Record<string, boolean>[] = [];
+    const runtime: AgentRuntime = {
+      name: 'claude',
+      hasModel: true,
+      async run(request, io) {
+        const ask = async (file_path: string): Promise<boolean> => (await io.requestPermission({ tool: 'Write', input: { file_path } })).allow;
+        decisions.push({
+          inside: await ask(join(request.cwd, 'lib/portal.ts')),
+          sibling: await ask(`${request.cwd}0/lib/portal.ts`),
+          above: await ask(`${request.cwd}/../other/lib/portal.ts`),
+        });
+        return { status: 'failed', text: 'probed', costUsd: null };
+      },
+    };
+    const t = makeContext({ root: app.root, run: false, runtime });
+    try {
+      const r = await t.engine.dispatch('generate api endpoint "customer portal login" with oauth2 support', { initiator: 'you' });
+      expect(r.message).toBe('probed');
+      expect(decisions).toEqual([{ inside: true, sibling: false, above: false }]);
+    } finally {
+      t.cleanup();
+      app.cleanup();
     }
   });
 });

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import type { CommandResult } from '../../../src/agents/types.js';
 import { ensureIgnoreRules, stagedDirName, stamp } from '../../../src/agents/stage/layout.js';
-import { getStaged, removeStaged, ensureStaged } from '../../../src/agents/stage/worktrees.js';
+import { getStaged, removeStaged, ensureStaged, inWorktree } from '../../../src/agents/stage/worktrees.js';
 import { listDeployments } from '../../../src/agents/stage/deployments.js';
 import { listAudit } from '../../../src/services/state/audit.js';
 import { openTarget } from '../../../src/services/postgres/index.js';
@@ -24,6 +24,25 @@ describe('layout', () => {
     const d = new Date(2025, 11, 1, 14, 30, 22);
     expect(stamp(d)).toBe('2025-12-01_14-30-22');
     expect(stagedDirName('BUG-2025-001', d)).toBe('staged/2025-12-01_14-30-22_BUG-2025-001');
+  });
+});
+
+describe('inWorktree', () => {
+  const wt = '/repo/staged/2025-12-01_14-30-22_BUG-1';
+  it('accepts the worktree and paths inside it', () => {
+    expect(inWorktree(wt, wt)).toBe(true);
+    expect(inWorktree(wt, `${wt}/lib/a.ts`)).toBe(true);
+    expect(inWorktree(wt, `${wt}/..foo/a.ts`)).toBe(true);
+    expect(inWorktree(`${wt}/`, `${wt}/lib/a.ts`)).toBe(true);
+  });
+
+  it('refuses a sibling whose name starts with the worktree name, parents, escapes and relative paths', () => {
+    expect(inWorktree(wt, `${wt}0/lib/a.ts`)).toBe(false);
+    expect(inWorktree(wt, '/repo/staged/2025-12-01_14-30-22_BUG-10/lib/a.ts')).toBe(false);
+    expect(inWorktree(wt, '/repo/staged')).toBe(false);
+    expect(inWorktree(wt, `${wt}/../other/a.ts`)).toBe(false);
+    expect(inWorktree(wt, `${wt}/lib/../../other/a.ts`)).toBe(false);
+    expect(inWorktree(wt, 'lib/a.ts')).toBe(false);
   });
 });
 
