@@ -2,7 +2,7 @@
 // secrets are redacted, subscribers (the store, the plain logger, `run`'s printer, the email
 // notifier) see it synchronously, and it is appended to the state db in batches.
 import type { StateDb } from '../state/db.js';
-import { appendEvents } from '../state/events.js';
+import { appendEvents, maxEventId } from '../state/events.js';
 import { createRedactor, redactDeep, type Redactor } from '../secrets/redact.js';
 import type { AgentEvent, AgentEventInput } from './types.js';
 
@@ -37,7 +37,9 @@ export function createBus(options: BusOptions = {}): EventBus {
   const maxBatch = options.maxBatch ?? 1000;
   let pending: AgentEvent[] = [];
   let timer: NodeJS.Timeout | undefined;
-  let nextId = 1;
+  // Ids continue after the newest stored event, so lines loaded from the db and live lines keep
+  // one increasing order in the store (the log pane, its filter and the plain logger rely on it).
+  let nextId = options.state ? maxEventId(options.state) + 1 : 1;
   let persisted = 0;
   let closed = false;
 

@@ -80,6 +80,16 @@ describe('event bus', () => {
     bus.close();
   });
 
+  it('numbers events after the ones already stored, so stored and live lines keep one order', () => {
+    const first = createBus({ state });
+    for (let i = 0; i < 3; i++) first.emit({ agent: 'ops', kind: 'log', level: 'info', message: `old ${i}` });
+    first.close();
+    const second = createBus({ state });
+    const e = second.emit({ agent: 'ops', kind: 'log', level: 'info', message: 'new' });
+    expect(e.id).toBeGreaterThan(Math.max(...queryEvents(state).map((x) => x.id)));
+    second.close();
+  });
+
   it('works without a state db', () => {
     const bus = createBus();
     const e = bus.emit({ agent: 'stage', kind: 'log', level: 'success', message: 'ok', ts: 42 });
