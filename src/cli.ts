@@ -32,7 +32,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
       case 'run':
         return await (await import('./cli/run.js')).runCommand(rest, io, { cwd, env });
       case 'init':
-        if (rest[0] === 'claude') return (await import('./cli/init-claude.js')).runInitClaude(rest.slice(1), io, cwd);
+        // `init claude` too: runInit routes it.
         return (await import('./cli/init.js')).runInit(rest, io, cwd);
       case 'docs':
         return await (await import('./cli/docs.js')).runDocs(rest, io, cwd);

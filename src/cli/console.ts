@@ -1,10 +1,10 @@
 // `agentdeck` with no verb: the dashboard in a terminal; otherwise (piped, CI) the same store
 // printed as plain lines, with commands read from stdin one per line.
 import { createInterface } from 'node:readline';
-import { ConfigError, loadProject } from '../services/config/project.js';
+import { loadProject } from '../services/config/project.js';
 import { redactDeep } from '../services/secrets/redact.js';
 import { connectStore, createDeckStore, hydrate } from '../store/index.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit.js';
+import { EXIT_FAILED, EXIT_OK } from './exit.js';
 import { optional } from './external.js';
 import type { Io } from './io.js';
 import { printResult } from './print.js';
@@ -17,14 +17,8 @@ export interface ConsoleOptions {
 }
 
 export async function runConsole(io: Io, options: ConsoleOptions): Promise<number> {
-  let project;
-  try {
-    project = loadProject(options.cwd, options.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    for (const l of err.lines) io.err(l);
-    return EXIT_USAGE;
-  }
+  // A ConfigError propagates: main() prints its lines and exits with EXIT_USAGE.
+  const project = loadProject(options.cwd, options.env);
   for (const w of project.warnings) io.err(w);
   const interactive = io.isTTY && options.stdin.isTTY === true;
   // Time to the first frame: the UI chunk loads while the state db and engine open.

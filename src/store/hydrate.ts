@@ -42,7 +42,13 @@ export function hydrate(store: DeckStore, state: StateDb, options: { logs?: numb
     | { id: string; ticket_id: string | null; env: string; status: string; created_at: string }
     | undefined;
   const lastDeployment: DeploymentView | null = dep ? { id: dep.id, ticketId: dep.ticket_id, env: dep.env, status: dep.status, ts: Date.parse(dep.created_at) } : null;
-  const logs: LogLine[] = queryEvents(state, { limit: options.logs ?? 500, kinds: ['log', 'output'] }).map((e) => ({
+  // Log lines are loaded once; on refresh the store already follows them live.
+  const logs: LogLine[] | null = store.getState().logs.length > 0 ? null : recentLogs(state, options.logs ?? 500);
+  store.setState((s) => ({ ...s, tickets, runs, approvals, lastDeployment, logs: logs ?? s.logs, version: s.version + 1 }));
+}
+
+function recentLogs(state: StateDb, limit: number): LogLine[] {
+  return queryEvents(state, { limit, kinds: ['log', 'output'] }).map((e) => ({
     id: e.id,
     ts: e.ts,
     agent: e.agent,
@@ -51,5 +57,4 @@ export function hydrate(store: DeckStore, state: StateDb, options: { logs?: numb
     runId: e.runId,
     ticketId: e.ticketId,
   }));
-  store.setState((s) => ({ ...s, tickets, runs, approvals, lastDeployment, logs: s.logs.length > 0 ? s.logs : logs, version: s.version + 1 }));
 }

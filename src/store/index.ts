@@ -1,4 +1,4 @@
-export { createDeckStore, connectStore, applyEvents, initialState, selectActiveRuns, selectActiveAgentCount } from './store.js';
+export { createDeckStore, connectStore, applyEvents, initialState, selectActiveRuns, selectActiveAgentCount, FINISHED_RUN, RESTING_AGENT } from './store.js';
 export type { DeckStore, Ingestion, IngestOptions } from './store.js';
 export { hydrate } from './hydrate.js';
 export { Ring } from './ring.js';

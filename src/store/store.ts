@@ -11,7 +11,10 @@ import type { ActivityItem, AgentView, ApprovalView, DeckState, LogLine, RunView
 
 export type DeckStore = StoreApi<DeckState>;
 
-const TERMINAL_RUN = new Set(['done', 'failed', 'cancelled', 'needs_model', 'needs_manual', 'not_available']);
+/** Run statuses that are over; everything else is in flight or waiting. */
+export const FINISHED_RUN: ReadonlySet<string> = new Set(['done', 'failed', 'cancelled', 'needs_model', 'needs_manual', 'not_available', 'interrupted']);
+/** Agent states that count as not active. */
+export const RESTING_AGENT: ReadonlySet<string> = new Set(['idle', 'done', 'stopped']);
 const OPEN_APPROVAL = 'pending';
 
 export function idleAgents(now = Date.now()): Record<AgentKind, AgentView> {
@@ -61,9 +64,13 @@ export function connectStore(store: DeckStore, bus: EventBus, options: IngestOpt
   // State events are few; they are applied in order at flush time.
   let stateEvents: AgentEvent[] = [];
   let dirty = false;
+  // The arrays handed to the store are copied only when their ring changed, so a pane that
+  // memoises on them skips frames in which nothing new arrived for it.
+  const view = { logs: store.getState().logs, logsSeen: logs.total, activity: store.getState().activity, activitySeen: activity.total };
 
   const unsubscribe = bus.subscribe((e) => {
-    if (e.kind === 'log' || e.kind === 'output' || e.kind === 'progress' || e.message) {
+    // Every event that says something is a log line; state events also change the panes.
+    if (e.message) {
       logs.push({ id: e.id, ts: e.ts, agent: e.agent, level: e.level, message: e.message, runId: e.runId, ticketId: e.ticketId });
     }
     if (isActivity(e)) activity.push({ ts: e.ts, level: e.level, text: activityText(e) });
@@ -76,7 +83,15 @@ export function connectStore(store: DeckStore, bus: EventBus, options: IngestOpt
     dirty = false;
     const events = stateEvents;
     stateEvents = [];
-    store.setState((s) => applyEvents({ ...s, logs: logs.toArray(), logTotal: baseTotal + logs.total, activity: activity.toArray().reverse(), version: s.version + 1 }, events, options.maxRuns ?? 200));
+    if (logs.total !== view.logsSeen) {
+      view.logsSeen = logs.total;
+      view.logs = logs.toArray();
+    }
+    if (activity.total !== view.activitySeen) {
+      view.activitySeen = activity.total;
+      view.activity = activity.toArray().reverse();
+    }
+    store.setState((s) => applyEvents({ ...s, logs: view.logs, logTotal: baseTotal + logs.total, activity: view.activity, version: s.version + 1 }, events, options.maxRuns ?? 200));
   };
 
   const timer = setInterval(flush, flushMs);
@@ -92,8 +107,7 @@ export function connectStore(store: DeckStore, bus: EventBus, options: IngestOpt
 }
 
 function isActivity(e: AgentEvent): boolean {
-  if (e.kind === 'output' || e.kind === 'progress' || e.level === 'debug') return false;
-  return e.level === 'success' || e.level === 'warn' || e.level === 'error';
+  return e.kind !== 'output' && e.kind !== 'progress' && (e.level === 'success' || e.level === 'warn' || e.level === 'error');
 }
 
 function activityText(e: AgentEvent): string {
@@ -178,6 +192,6 @@ function upsert<T extends { id: string }>(list: readonly T[], item: T): T[] {
   return [merged, ...list.slice(0, i), ...list.slice(i + 1)];
 }
 
-export const selectActiveRuns = (s: DeckState): RunView[] => s.runs.filter((r) => !TERMINAL_RUN.has(r.status));
+export const selectActiveRuns = (s: DeckState): RunView[] => s.runs.filter((r) => !FINISHED_RUN.has(r.status));
 export const selectActiveAgentCount = (s: DeckState): number =>
   Object.values(s.agents).filter((a) => a.state !== 'idle' && a.state !== 'done' && a.state !== 'stopped').length;

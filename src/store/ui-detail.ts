@@ -6,7 +6,6 @@ import { approvalsOfRun, type ApprovalRow } from '../agents/orchestrator/approva
 import { getRun, listSteps, type RunRow, type StepRow } from '../agents/orchestrator/runs-repo.js';
 import { formatEvent, formatTime } from '../services/events/format.js';
 import { queryEvents } from '../services/state/events.js';
-import type { AgentEvent } from '../services/events/types.js';
 import type { StateDb } from '../services/state/db.js';
 import { getTicket } from '../services/state/tickets.js';
 
@@ -80,11 +79,7 @@ function runSections(state: StateDb, run: RunRow): DetailSection[] {
 function eventLines(state: StateDb, q: { runId?: string; ticketId?: string }): string[] {
   const events = q.runId
     ? queryEvents(state, { runId: q.runId, limit: 30 })
-    : (
-        state.db
-          .prepare("SELECT ts, agent, level, message FROM events WHERE ticket_id = ? AND kind IN ('log', 'output') ORDER BY id DESC LIMIT 30")
-          .all(q.ticketId ?? '') as unknown as Pick<AgentEvent, 'ts' | 'agent' | 'level' | 'message'>[]
-      ).reverse();
+    : queryEvents(state, { ticketId: q.ticketId ?? '', kinds: ['log', 'output'], limit: 30 });
   return events.map((e) => `  ${formatTime(e.ts)} ${formatEvent(e)}`);
 }
 

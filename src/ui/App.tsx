@@ -95,7 +95,7 @@ export function App({ deck, ui, controller, project, target, helpLines, detailLi
       <Box flexDirection="column" width={columns} height={bodyHeight}>
         {layout.topHeight > 0 ? (
           <Box width={columns} height={layout.topHeight}>
-            <AgentsPane deck={d} width={layout.agentsWidth} height={layout.topHeight} focused={s.focus === 'agents'} selected={s.selection.agents} now={now} />
+            <AgentsPane agents={d.agents} width={layout.agentsWidth} height={layout.topHeight} focused={s.focus === 'agents'} selected={s.selection.agents} now={now} />
             <QueuePane deck={d} width={layout.queueWidth} height={layout.topHeight} focused={s.focus === 'queue'} selected={s.selection.queue} />
           </Box>
         ) : null}

@@ -2,9 +2,10 @@
 // Tab completion, and which commands ask for a confirmation in the dashboard first.
 import { parse } from '../commands/parse.js';
 import { applyCompletion, complete } from '../commands/complete.js';
+import { TICKET_ID_IN_TEXT } from '../services/state/tickets.js';
 import type { CommandsApi } from './controller.js';
 
-const TICKET_LIKE = /\b(?:BUG|FEAT|TASK)-\d{4}-\d{3,}\b/i;
+const TICKET_LIKE = new RegExp(TICKET_ID_IN_TEXT.source, 'i');
 
 /**
  * Destructive commands that no approval policy governs ask in a dialog before they run (Cancel

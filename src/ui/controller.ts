@@ -1,13 +1,14 @@
 // What the keys do. Every action reads and writes the UI store (and reads the deck store); engine
 // calls are started here and never awaited on the render path: a spinner shows while they run.
 import type { CommandResult } from '../agents/types.js';
-import type { ParseResult } from '../commands/types.js';
+import { AGENT_KINDS, type ParseResult } from '../commands/types.js';
+import { TICKET_ID_IN_TEXT } from '../services/state/tickets.js';
 import type { DeckStore } from '../store/store.js';
 import type { ApprovalView } from '../store/types.js';
 import type { Actions } from './keymap/bindings.js';
 import { CHROME_ROWS, computeLayout, FRAME_ROWS, type Layout } from './layout.js';
 import { parseFilter } from './logs/filter.js';
-import { filterLines, indexOfId, revealAnchor, scrollAnchor, windowOf } from './logs/view.js';
+import { filterLogs, indexOfId, revealAnchor, scrollAnchor, windowOf } from './logs/view.js';
 import { buildQueue, FINISHED_RUN, ticketOf, type QueueItem } from './queue.js';
 import { pushHistory, type HistoryFile } from './state/history.js';
 import { PANES, type Dialog, type DialogState, type Mode, type PaneId, type UiState, type UiStore } from './state/ui-store.js';
@@ -112,7 +113,7 @@ export function createController(o: ControllerOptions): Actions & {
     return 0;
   };
 
-  const filtered = () => filterLines(deck.getState().logs, parseFilter(get().filter));
+  const filtered = () => filterLogs(deck.getState().logs, get().filter);
 
   const moveSelection = (delta: number | 'top' | 'bottom'): void => {
     const s = get();
@@ -254,7 +255,8 @@ export function createController(o: ControllerOptions): Actions & {
       else if (item?.kind === 'approval')
         target = item.approval.runId ? { kind: 'run', id: item.approval.runId } : item.approval.ticketId ? { kind: 'ticket', id: item.approval.ticketId } : null;
     } else if (s.focus === 'agents') {
-      const agent = Object.values(d.agents)[s.selection.agents];
+      const kind = AGENT_KINDS[s.selection.agents];
+      const agent = kind ? d.agents[kind] : undefined;
       if (agent?.runId) target = { kind: 'run', id: agent.runId };
     } else if (s.focus === 'logs' && s.match !== null) {
       const line = d.logs.find((l) => l.id === s.match);
@@ -262,7 +264,7 @@ export function createController(o: ControllerOptions): Actions & {
       else if (line?.ticketId) target = { kind: 'ticket', id: line.ticketId };
     } else if (s.focus === 'activity') {
       const item = d.activity[s.selection.activity];
-      const id = item?.text.match(/\b(?:BUG|FEAT|TASK)-\d{4}-\d{3,}\b/)?.[0];
+      const id = item?.text.match(TICKET_ID_IN_TEXT)?.[0];
       if (id) target = { kind: 'ticket', id };
     }
     if (!target) {

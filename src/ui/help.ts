@@ -4,7 +4,7 @@ import { renderOverview } from '../commands/help.js';
 import { BINDINGS, type Binding } from './keymap/bindings.js';
 import { keyLabel } from './keymap/keys.js';
 import { paint } from './format/text.js';
-import type { Mode } from './state/ui-store.js';
+import { MODES, type Mode } from './state/ui-store.js';
 
 const MODE_TITLES: Record<Mode, string> = {
   normal: 'Dashboard keys',
@@ -24,7 +24,7 @@ export function keymapLines(bindings: readonly Binding[] = BINDINGS): string[] {
   const lines: string[] = [];
   for (const mode of Object.keys(MODE_TITLES) as Mode[]) {
     // Keys that work in every mode are listed once, with the dashboard keys.
-    const list = bindings.filter((b) => b.modes.includes(mode) && (mode === 'normal' || b.modes.length < 4));
+    const list = bindings.filter((b) => b.modes.includes(mode) && (mode === 'normal' || b.modes.length < MODES.length));
     if (list.length === 0) continue;
     lines.push(paint('bold', MODE_TITLES[mode]));
     for (const b of list) lines.push(bindingLine(b));

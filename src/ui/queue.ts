@@ -1,5 +1,6 @@
 // The rows of the queue pane: pending approvals first (they wait for you), then active runs, then
 // tickets, then the last finished runs. The controller uses the same list to know what is selected.
+import { FINISHED_RUN } from '../store/store.js';
 import type { ApprovalView, DeckState, RunView, TicketView } from '../store/types.js';
 
 export type QueueItem =
@@ -7,8 +8,7 @@ export type QueueItem =
   | { readonly kind: 'run'; readonly id: string; readonly run: RunView; readonly active: boolean }
   | { readonly kind: 'ticket'; readonly id: string; readonly ticket: TicketView };
 
-/** Run statuses that are over; everything else is in flight or waiting. */
-export const FINISHED_RUN = new Set(['done', 'failed', 'cancelled', 'needs_model', 'needs_manual', 'not_available', 'interrupted']);
+export { FINISHED_RUN };
 /** Ticket statuses that no longer wait for anything. */
 export const CLOSED_TICKET = new Set(['closed', 'done', 'resolved', 'deployed', 'cancelled', 'rejected']);
 

@@ -40,6 +40,24 @@ describe('store', () => {
     ing.stop();
   });
 
+  it('hands the panes the same log and activity arrays while nothing new arrived for them', () => {
+    const bus = createBus();
+    const store = createDeckStore();
+    const ing = connectStore(store, bus, { flushMs: 60_000 });
+    bus.emit({ agent: 'ops', kind: 'log', level: 'success', message: 'a line' });
+    ing.flush();
+    const { logs, activity } = store.getState();
+    bus.emit({ agent: 'ops', kind: 'health', level: 'info', message: '', data: { checks: [] } });
+    ing.flush();
+    expect(store.getState().logs).toBe(logs);
+    expect(store.getState().activity).toBe(activity);
+    expect(store.getState().health).toEqual([]);
+    bus.emit({ agent: 'ops', kind: 'log', level: 'info', message: 'another' });
+    ing.flush();
+    expect(store.getState().logs).not.toBe(logs);
+    ing.stop();
+  });
+
   it('follows tickets, runs, steps, agents, approvals, deployments and health', () => {
     const s0 = initialState();
     const ev = (kind: string, data: Record<string, unknown>, agent = 'orchestrator') =>

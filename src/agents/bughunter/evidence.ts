@@ -1,10 +1,11 @@
 // The evidence for one ticket: its text, the scan findings that mention its words, and the
 // source lines where those words appear.
+import { OWN_DIRS } from '../../services/exec/test-runner.js';
 import { gitRaw } from '../../services/git/git.js';
 import { getKv } from '../../services/state/kv.js';
-import { getTicket, type Ticket } from '../../services/state/tickets.js';
+import type { Ticket } from '../../services/state/tickets.js';
 import { withState } from '../stage/state.js';
-import { CommandError, type CommandContext } from '../types.js';
+import type { CommandContext } from '../types.js';
 import type { Finding } from './findings.js';
 import { LAST_SCAN_KEY, scanProject, type ScanReport } from './scan.js';
 
@@ -30,12 +31,6 @@ export interface Evidence {
   readonly scanAt: string;
 }
 
-export function requireTicket(ctx: CommandContext, id: string): Ticket {
-  const ticket = withState(ctx, (state) => getTicket(state, id));
-  if (!ticket) throw new CommandError('unknown_ticket', `ticket ${id} does not exist ("status" lists the tickets; "create ticket" files one)`);
-  return ticket;
-}
-
 export async function collectEvidence(ctx: CommandContext, ticket: Ticket): Promise<Evidence> {
   const recent = withState(ctx, (state) => getKv<ScanReport | null>(state, LAST_SCAN_KEY, null));
   const fresh = recent && Date.now() - Date.parse(recent.at) < 15 * 60_000 ? recent : await scanProject(ctx);
@@ -45,7 +40,7 @@ export async function collectEvidence(ctx: CommandContext, ticket: Ticket): Prom
   if (words.length > 0) {
     const args = ['grep', '-n', '-i', '-I', '--untracked', '--exclude-standard'];
     for (const w of words) args.push('-e', w);
-    args.push('--', '.', ':!staged', ':!.agentdeck', ':!node_modules', ':!package-lock.json');
+    args.push('--', '.', ...OWN_DIRS.map((d) => `:!${d}`), ':!node_modules', ':!package-lock.json');
     const out = await gitRaw(ctx.root, args);
     codeHits.push(...out.stdout.split('\n').filter(Boolean).slice(0, 40).map((l) => (l.length > 200 ? `${l.slice(0, 197)}...` : l)));
   }

@@ -1,5 +1,5 @@
 // `bugs scan`: TypeScript diagnostics, ESLint findings, failing tests and database findings.
-import { runTests, summarizeTests, wholeSuite, type TestRunResult, type TestRunner } from '../../services/exec/test-runner.js';
+import { OWN_DIRS, runTests, summarizeTests, wholeSuite, type TestRunResult, type TestRunner } from '../../services/exec/test-runner.js';
 import { setKv } from '../../services/state/kv.js';
 import { lint } from '../codesmith/lint.js';
 import { outputStream } from '../stage/output.js';
@@ -11,7 +11,8 @@ import { countBySeverity, type Finding } from './findings.js';
 import { openScanTarget } from './target-db.js';
 import { projectDiagnostics } from './tsc.js';
 
-const OWN_DIRS = /^(staged|\.agentdeck|node_modules)\//;
+/** Files in agentdeck's own folders or in node_modules: not the project's code. */
+const NOT_PROJECT = new RegExp(`^(${[...OWN_DIRS, 'node_modules'].map((d) => d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})/`);
 
 export interface ScanReport {
   readonly findings: Finding[];
@@ -50,7 +51,7 @@ export async function scanProject(ctx: CommandContext, dir: string = ctx.root): 
   const tsStep = await ctx.step('ANALYZE', 'typescript diagnostics', async () => {
     const { diagnostics, via } = await tscRun;
     const findings = diagnostics
-      .filter((d) => !OWN_DIRS.test(d.file))
+      .filter((d) => !NOT_PROJECT.test(d.file))
       .map<Finding>((d) => ({ source: 'typescript', severity: d.severity === 'error' ? 'medium' : 'low', location: `${d.file}:${d.line}`, message: d.message, rule: d.code }));
     return { findings, via };
   });
@@ -64,7 +65,7 @@ export async function scanProject(ctx: CommandContext, dir: string = ctx.root): 
       ran: run.ran,
       note: run.note ?? null,
       findings: run.findings
-        .filter((f) => !OWN_DIRS.test(f.file))
+        .filter((f) => !NOT_PROJECT.test(f.file))
         .map<Finding>((f) => ({ source: 'eslint', severity: f.severity === 'error' ? 'medium' : 'low', location: `${f.file}:${f.line}`, message: f.message, ...(f.rule ? { rule: f.rule } : {}) })),
     };
   });

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPglite, openTarget, resolveTarget } from '../../services/postgres/index.js';
+import { MIGRATIONS_DIR } from '../migrator/files.js';
 import type { Query } from './db-checks.js';
 
 export interface TargetAccess {
@@ -38,8 +39,6 @@ async function configuredTarget(root: string): Promise<TargetAccess | null> {
     close: () => db.close(),
   };
 }
-
-export const MIGRATIONS_DIR = 'supabase/migrations';
 
 async function shadowTarget(root: string): Promise<TargetAccess | null> {
   const dir = join(root, MIGRATIONS_DIR);

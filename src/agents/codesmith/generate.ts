@@ -2,26 +2,26 @@
 // TypeScript compiler API and the target's ESLint, their generated tests run, then committed.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createTicket, getTicket } from '../../services/state/tickets.js';
+import { createTicket, TICKET_ID } from '../../services/state/tickets.js';
 import { runTests, summarizeTests } from '../../services/exec/test-runner.js';
 import { commitAll } from '../../services/git/git.js';
 import { CommandError, needsModel, type CommandContext, type CommandResult } from '../types.js';
 import { outputStream } from '../stage/output.js';
 import { projectConfig, testRunnerFor } from '../stage/project.js';
-import { withState } from '../stage/state.js';
+import { requireTicket, withState } from '../stage/state.js';
 import { ensureStaged, type Staged } from '../stage/worktrees.js';
 import { detectConventions, type Conventions } from './conventions.js';
-import { lint } from './lint.js';
+import { formatLintFinding, lint } from './lint.js';
 import type { GeneratedFile } from './templates.js';
-import { typecheck } from './typecheck.js';
+import { formatDiagnostic, typecheck } from './typecheck.js';
 import { engineOf } from '../orchestrator/internals.js';
 
 /** The ticket the work belongs to: the one given, the run's, or a new FEAT ticket. */
 export function ticketFor(ctx: CommandContext, given: string | undefined, title: string): { id: string; opened: boolean } {
   const id = given ?? ctx.ticketId;
   if (id) {
-    const known = withState(ctx, (state) => getTicket(state, id));
-    if (!known && /^(BUG|FEAT|TASK)-\d{4}-\d{3,}$/i.test(id)) throw new CommandError('unknown_ticket', `ticket ${id} does not exist ("status" lists the tickets; "create ticket" files one)`);
+    // An id in ticket form must name an existing ticket; any other name is taken as given.
+    if (TICKET_ID.test(id)) requireTicket(ctx, id);
     return { id: id.toUpperCase(), opened: false };
   }
   const ticket = withState(ctx, (state) => createTicket(state, { kind: 'FEAT', title, createdBy: ctx.initiator }));
@@ -80,10 +80,10 @@ export async function generate(ctx: CommandContext, req: GenerateRequest): Promi
   const lintErrors = lintRun.findings.filter((f) => f.severity === 'error');
   const tsErrors = diagnostics.filter((d) => d.severity === 'error');
   if (tsErrors.length === 0) smith.log('success', `TypeScript strict check passed (${paths.length} file(s))`);
-  else for (const d of tsErrors.slice(0, 10)) smith.log('error', `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`);
+  else for (const d of tsErrors.slice(0, 10)) smith.log('error', formatDiagnostic(d));
   if (lintRun.ran) {
     if (lintErrors.length === 0) smith.log('success', `ESLint passed (${lintRun.findings.length} warning(s))`);
-    else for (const f of lintErrors.slice(0, 10)) smith.log('error', `${f.file}:${f.line}:${f.column} ${f.rule ?? ''} ${f.message}`);
+    else for (const f of lintErrors.slice(0, 10)) smith.log('error', formatLintFinding(f));
   } else smith.log('info', `ESLint skipped: ${lintRun.note ?? 'not configured'}`);
 
   // Run the generated tests the runner can load (node --test does not load .tsx).
@@ -103,8 +103,8 @@ export async function generate(ctx: CommandContext, req: GenerateRequest): Promi
   ctx.as('stage').log('success', `${ok ? 'Feature ready' : 'Changes staged with problems'}: ./${rel}/`);
   const lines = [
     ...files.map((f) => `  + ${f.path}`),
-    ...tsErrors.map((d) => `  ✗ ${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`),
-    ...lintErrors.map((f) => `  ✗ ${f.file}:${f.line}:${f.column} ${f.rule ?? ''} ${f.message}`),
+    ...tsErrors.map((d) => `  ✗ ${formatDiagnostic(d)}`),
+    ...lintErrors.map((f) => `  ✗ ${formatLintFinding(f)}`),
   ];
   const message = `${ok ? 'generated' : 'generated with problems'} ${req.what} in ${ticketId}${opened ? ' (new ticket)' : ''}: ${paths.join(', ')} in ./${rel}/ (tests: ${testSummary})`;
   const data = { ticketId, ticketOpened: opened, worktree: staged.path, files: paths, diagnostics, lint: lintRun.findings, tests: testSummary };

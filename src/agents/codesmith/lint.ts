@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runProcess } from '../../services/exec/run.js';
-import { resolveArgv } from '../../services/exec/test-runner.js';
+import { OWN_DIRS, resolveArgv } from '../../services/exec/test-runner.js';
 
 export interface LintFinding {
   readonly file: string;
@@ -11,6 +11,11 @@ export interface LintFinding {
   readonly rule: string | null;
   readonly message: string;
   readonly severity: 'error' | 'warning';
+}
+
+/** One finding as a line: `file:line:column rule message` (the rule empty when there is none). */
+export function formatLintFinding(f: LintFinding): string {
+  return `${f.file}:${f.line}:${f.column} ${f.rule ?? ''} ${f.message}`;
 }
 
 const CONFIGS = [
@@ -45,7 +50,7 @@ interface EslintJson {
 export async function lint(dir: string, files: readonly string[] = ['.'], signal?: AbortSignal): Promise<LintRun> {
   if (!hasEslint(dir)) return { ran: false, findings: [], note: 'no ESLint config or eslint binary in the project' };
   // Staged worktrees and agentdeck's own state live inside the project: never lint them as its code.
-  const ignores = ['--ignore-pattern', 'staged/**', '--ignore-pattern', '.agentdeck/**'];
+  const ignores = OWN_DIRS.flatMap((d) => ['--ignore-pattern', `${d}/**`]);
   const { cmd, args } = resolveArgv(dir, ['eslint', '--format', 'json', '--no-warn-ignored', ...ignores, ...files]);
   const result = await runProcess(cmd, args, { cwd: dir, timeoutMs: 300_000, ...(signal ? { signal } : {}) });
   let parsed: EslintJson[];

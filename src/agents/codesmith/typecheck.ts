@@ -12,6 +12,11 @@ export interface Diagnostic {
   readonly severity: 'error' | 'warning';
 }
 
+/** One diagnostic as a line: `file:line:column TSnnnn message`. */
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`;
+}
+
 function parseConfig(dir: string): ts.ParsedCommandLine {
   const path = ts.findConfigFile(dir, (f) => existsSync(f), 'tsconfig.json');
   if (!path || !path.startsWith(dir)) {

@@ -10,17 +10,21 @@ import { ms, sha256, withTarget } from './common.js';
 import { generateNamed, migrateFromText } from './create.js';
 import { dryRun, describeDryRun, type DryRunReport } from './dry-run.js';
 import { listMigrations, readSql, type MigrationFile } from './files.js';
-import { compareHistory, ensureHistory, readHistory } from './history.js';
+import { compareHistory, ensureHistory, readHistory, type MigrationStatus } from './history.js';
 import { analyzePerformance, describePerformance, planOptimize, planVacuumFull, runPlan, type MaintenancePlan } from './maintenance.js';
 import { checkMigration, describeFindings, type SafetyReport } from './safety.js';
 import { SqlSyntaxError } from './sql.js';
+
+/** The migration files here against the target's history table. */
+async function historyStatus(ctx: CommandContext, db: Db): Promise<MigrationStatus<MigrationFile>> {
+  return compareHistory(listMigrations(ctx.root), await readHistory(db));
+}
 
 // ---- migrate status ------------------------------------------------------------------------
 
 async function status(ctx: CommandContext): Promise<CommandResult> {
   return withTarget(ctx, async (db) => {
-    const files = listMigrations(ctx.root);
-    const s = compareHistory(files, await readHistory(db));
+    const s = await historyStatus(ctx, db);
     const lines = [
       ...s.applied.map((m) => `applied  ${m.version}  ${m.name}`),
       ...s.pending.map((m) => `pending  ${m.version}  ${m.name}`),
@@ -47,8 +51,7 @@ interface Plan {
 
 async function planExecution(ctx: CommandContext, db: Db): Promise<Plan> {
   return ctx.step('ANALYZE', 'read the migration history', async () => {
-    const files = listMigrations(ctx.root);
-    const s = compareHistory(files, await readHistory(db));
+    const s = await historyStatus(ctx, db);
     return { target: db.target, existing: s.applied, pending: s.pending, unknown: s.unknown.map((u) => u.version) };
   });
 }
@@ -91,11 +94,12 @@ async function execute(ctx: CommandContext, args: { dryRun: boolean }): Promise<
       const out: { file: string; version: string; sqlHash: string; safety: SafetyReport | null; syntax?: string }[] = [];
       for (const m of plan.pending) {
         const sql = readSql(m.path);
+        const sqlHash = sha256(sql);
         try {
-          out.push({ file: m.file, version: m.version, sqlHash: sha256(sql), safety: await checkMigration(sql) });
+          out.push({ file: m.file, version: m.version, sqlHash, safety: await checkMigration(sql) });
         } catch (err) {
           if (!(err instanceof SqlSyntaxError)) throw err;
-          out.push({ file: m.file, version: m.version, sqlHash: sha256(sql), safety: null, syntax: `${m.file}:${err.line}: ${err.reason}` });
+          out.push({ file: m.file, version: m.version, sqlHash, safety: null, syntax: `${m.file}:${err.line}: ${err.reason}` });
         }
       }
       return out;
@@ -144,7 +148,7 @@ async function execute(ctx: CommandContext, args: { dryRun: boolean }): Promise<
       }
       ctx.log('success', `Migration applied: ${m.file} (${ms(outcome.durationMs)}, ${outcome.rowsAffected} rows)`);
     }
-    const after = await ctx.step('VERIFY', 'read the migration history again', async () => compareHistory(listMigrations(ctx.root), await readHistory(db)).pending.map((p) => p.file));
+    const after = await ctx.step('VERIFY', 'read the migration history again', async () => (await historyStatus(ctx, db)).pending.map((p) => p.file));
     if (after.length > 0) return fail('verify_failed', `still pending after execute: ${after.join(', ')}`);
     const lines = applied.map((a) => `✓ ${a.file}: ${a.statements} statement(s), ${ms(a.durationMs)}, ${a.rowsAffected} row(s)${a.transactional ? '' : ' (outside a transaction)'}`);
     return ok(`Applied ${applied.length} migration(s) to ${plan.target}`, { target: plan.target, applied }, lines);

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { openTarget } from '../../services/postgres/index.js';
 import { DbLockedError, type Db } from '../../services/postgres/types.js';
+import { StepFailed } from '../orchestrator/errors.js';
 import { fail, type CommandContext, type CommandResult } from '../types.js';
 import { NoSuchTable } from './maintenance.js';
 
@@ -14,7 +15,7 @@ export function ms(n: number): string {
 /** The error a durable step wrapped (the engine reports step failures with the original as `cause`). */
 export function unwrap(err: unknown): unknown {
   let e = err;
-  while (e instanceof Error && e.name === 'StepFailed' && e.cause !== undefined) e = e.cause;
+  while (e instanceof StepFailed && e.cause !== undefined) e = e.cause;
   return e;
 }
 

@@ -4,6 +4,7 @@
 import { describeDiff, diffCatalog, sameCatalog, snapshotCatalog, type CatalogDiff, type CatalogSnapshot } from '../../services/postgres/catalog.js';
 import type { PgliteDb } from '../../services/postgres/types.js';
 import { applyMigration, type ApplyOutcome } from './apply.js';
+import { ms } from './common.js';
 import { readSql, type MigrationFile } from './files.js';
 import { checkMigration, describeFindings, type SafetyReport } from './safety.js';
 import { SqlSyntaxError } from './sql.js';
@@ -105,10 +106,6 @@ export async function dryRun(existing: readonly MigrationFile[], candidates: rea
   } finally {
     if (!options.scratch) await db.close();
   }
-}
-
-function ms(n: number): string {
-  return n < 1000 ? `${Math.round(n)} ms` : `${(n / 1000).toFixed(1)} s`;
 }
 
 /** The report as lines for `migrate execute --dry-run` and `migrate "..."`. */

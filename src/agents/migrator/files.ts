@@ -17,6 +17,9 @@ export interface MigrationFile {
   readonly rollbackPath: string | null;
 }
 
+/** The migrations folder, relative to the project root. */
+export const MIGRATIONS_DIR = 'supabase/migrations';
+
 export function migrationsDir(root: string): string {
   return join(root, 'supabase', 'migrations');
 }

@@ -19,7 +19,12 @@ export interface PerformanceReport {
   readonly bloat: { table: string; liveRows: number; deadRows: number; deadPercent: number }[];
 }
 
-const USER_TABLES = `schemaname not in ('pg_catalog', 'information_schema', 'supabase_migrations') and schemaname not like 'pg\\_%'`;
+/** SQL that is true when the schema in `col` is a user schema (not a system or migration-history one). */
+function userSchemas(col: string): string {
+  return `${col} not in ('pg_catalog', 'information_schema', 'supabase_migrations') and ${col} not like 'pg\\_%'`;
+}
+
+const USER_TABLES = userSchemas('schemaname');
 
 export interface AnalyzeOptions {
   /** Tables smaller than this are never "sequential-scan heavy" (default 1000 rows). */
@@ -53,14 +58,14 @@ export async function analyzePerformance(db: Db, options: AnalyzeOptions = {}): 
   const unused = await db.query<{ idx: string; t: string; bytes: string }>(
     `select s.schemaname || '.' || s.indexrelname as idx, s.schemaname || '.' || s.relname as t, pg_relation_size(s.indexrelid) as bytes
        from pg_stat_user_indexes s join pg_index i on i.indexrelid = s.indexrelid
-      where s.schemaname not in ('pg_catalog', 'information_schema', 'supabase_migrations') and s.schemaname not like 'pg\\_%'
+      where ${userSchemas('s.schemaname')}
         and s.idx_scan = 0 and not i.indisunique and not i.indisprimary
       order by pg_relation_size(s.indexrelid) desc, 1`,
   );
   const dup = await db.query<{ t: string; idx: string[] }>(
     `select i.indrelid::regclass::text as t, array_agg(i.indexrelid::regclass::text order by i.indexrelid::regclass::text) as idx
        from pg_index i join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname not in ('pg_catalog', 'information_schema', 'supabase_migrations') and n.nspname not like 'pg\\_%'
+      where ${userSchemas('n.nspname')}
       group by i.indrelid, i.indkey::text, i.indclass::text, coalesce(pg_get_expr(i.indexprs, i.indrelid), ''), coalesce(pg_get_expr(i.indpred, i.indrelid), '')
      having count(*) > 1`,
   );

@@ -7,7 +7,7 @@ import { listBackups, markDeleted } from './backup-records.js';
 import { approve, resolveTarget, type LinkedTarget, type OpsTarget } from './context.js';
 import { findPlatformBackup, isPlatformId, platformBackupView, restorePlatformBackup, scheduleCreate, scheduleList } from './linked-backups.js';
 import { checkArchive, createBackup, deleteArchive, findRecord, LOCAL_TARGET, restoreArchive, type BackupSource } from './local.js';
-import { openLocalDb } from './local-open.js';
+import { withLocalDb } from './local-open.js';
 import { PLATFORM_SCHEMAS } from './pg-backup.js';
 import { listSchedules, upsertSchedule } from './schedules.js';
 import { withOpsState } from './state.js';
@@ -17,7 +17,7 @@ export interface OutputArgs {
   readonly output?: OutputFormat;
 }
 
-const fmt = (a: OutputArgs): OutputFormat => a.output ?? 'table';
+export const fmt = (a: OutputArgs): OutputFormat => a.output ?? 'table';
 
 function targetName(t: OpsTarget): string {
   return t.kind === 'linked' ? t.ref : LOCAL_TARGET;
@@ -47,12 +47,7 @@ function excludedSchemas(t: OpsTarget): readonly string[] | undefined {
 /** Runs `fn` on the target's database: the linked one by its direct connection, or the local one (closed after). */
 async function onDatabase<T>(ctx: CommandContext, t: OpsTarget, fn: (db: BackupSource) => Promise<T>): Promise<T> {
   if (t.kind === 'linked') return fn(linkedDatabase(t));
-  const db = await openLocalDb(ctx.root, t.env);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
+  return withLocalDb(ctx.root, t.env, fn);
 }
 
 export async function backupListHandler(ctx: CommandContext, a: OutputArgs): Promise<CommandResult> {

@@ -1,12 +1,13 @@
 // What every Ops handler needs besides its args: the credentials, which target it works on (the
 // linked Supabase project or the local database), approvals under the project's policy, and
 // progress events for the dashboard.
-import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicyKey } from '../../commands/types.js';
+import type { ApprovalPolicyKey } from '../../commands/types.js';
 import { loadEnv } from '../../services/config/env.js';
 import { createManagementClient, managementConfigFrom, type ManagementClient } from '../../services/supabase/management-client.js';
 import type { RateLimitState } from '../../services/supabase/resilient-fetch.js';
 import { platform, type Platform } from '../../services/supabase/platform.js';
 import { engineOf } from '../orchestrator/internals.js';
+import { resolvePolicy } from '../orchestrator/policy.js';
 import { emitEvent } from '../emit.js';
 import { fail, type ApprovalAction, type CommandContext, type CommandResult } from '../types.js';
 
@@ -65,7 +66,7 @@ export function policyRequires(ctx: CommandContext, key: ApprovalPolicyKey | nul
   try {
     return engineOf(ctx).policy[key];
   } catch {
-    return DEFAULT_APPROVAL_POLICY[key];
+    return resolvePolicy()[key];
   }
 }
 

@@ -1,16 +1,15 @@
 // Opens the local database for Ops through the shared Postgres service: a server when
 // SUPABASE_DB_URL / DATABASE_URL is set, otherwise the project's PGlite (in its worker thread).
 import { readFile, rm } from 'node:fs/promises';
-import { isPglite, openTarget, resolveTarget, restoreDataDir, type Db } from '../../services/postgres/index.js';
+import { isPglite, openConfigured, resolveTarget, restoreDataDir, type Db } from '../../services/postgres/index.js';
 import { CommandError } from '../types.js';
 import type { LocalDb } from './local-db.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 export async function openLocalDb(root: string, env: Env): Promise<LocalDb> {
-  const project = { root, env: env as NodeJS.ProcessEnv };
-  const config = resolveTarget(project);
-  let db: Db = openTarget(project);
+  const config = resolveTarget({ root, env: env as NodeJS.ProcessEnv });
+  let db: Db = openConfigured(config);
   const common = {
     label: config.target === 'local' ? 'the local PGlite database' : config.target,
     query: async (sql: string) => (await db.query(sql)).rows,
@@ -50,8 +49,18 @@ export async function openLocalDb(root: string, env: Env): Promise<LocalDb> {
       } catch (error) {
         throw new CommandError('restore_failed', `restoring the local database failed (${(error as Error).message.split('\n')[0]}); its previous data is unchanged`);
       } finally {
-        db = openTarget(project);
+        db = openConfigured(config);
       }
     },
   };
+}
+
+/** Opens the local database for `fn` and closes it after, also when `fn` fails. */
+export async function withLocalDb<T>(root: string, env: Env, fn: (db: LocalDb) => Promise<T>): Promise<T> {
+  const db = await openLocalDb(root, env);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
 }

@@ -1,19 +1,13 @@
 // The platform-only commands: point-in-time restore, read replicas, Postgres config and network
 // restrictions. On the local target each answers one line saying a linked project is needed.
-import type { OutputFormat } from '../../services/format/output.js';
 import type { ReplicaRegion } from '../../services/supabase/platform.js';
 import type { CommandContext, CommandResult } from '../types.js';
+import { fmt, type OutputArgs } from './backup-handlers.js';
 import { needsLinkedProject, resolveTarget, type LinkedTarget } from './context.js';
 import { pitrRestore } from './linked-backups.js';
 import { configSet } from './linked-config.js';
 import { networkChange, networkList } from './linked-network.js';
 import { replicaCreate, replicaDelete, replicasList } from './linked-replicas.js';
-
-interface OutputArgs {
-  readonly output?: OutputFormat;
-}
-
-const fmt = (a: OutputArgs): OutputFormat => a.output ?? 'table';
 
 /** Runs `fn` on the linked project, or answers that one is needed. */
 async function onLinked(ctx: CommandContext, what: string, fn: (t: LinkedTarget) => Promise<CommandResult>): Promise<CommandResult> {

@@ -1,17 +1,8 @@
 // The state db from an Ops handler: the engine's own connection when the context was built by the
 // engine, otherwise one opened for the call (and closed after it, also after async work).
 import { openState, type StateDb } from '../../services/state/db.js';
-import { engineOf } from '../orchestrator/internals.js';
+import { engineState } from '../state.js';
 import type { CommandContext } from '../types.js';
-
-function engineState(ctx: CommandContext): StateDb | null {
-  try {
-    const state = engineOf(ctx).state;
-    return state.db.isOpen ? state : null;
-  } catch {
-    return null;
-  }
-}
 
 export async function withOpsState<T>(where: CommandContext | string, fn: (state: StateDb) => T | Promise<T>): Promise<T> {
   const shared = typeof where === 'string' ? null : engineState(where);

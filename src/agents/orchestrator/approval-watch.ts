@@ -3,7 +3,7 @@
 // ends failed; `resume <run>` asks again.
 import type { AgentKind } from '../../commands/types.js';
 import type { ApprovalRow } from './approvals-repo.js';
-import { listApprovals, markReminded, resolveApproval } from './approvals-repo.js';
+import { approvalData, listApprovals, markReminded, resolveApproval } from './approvals-repo.js';
 import type { EngineInternals } from './internals.js';
 import { getRun, transitionRun, updateRun } from './runs-repo.js';
 
@@ -14,21 +14,21 @@ export interface ApprovalWatcher {
   stop(): void;
 }
 
-function payload(a: ApprovalRow, status: string): Record<string, unknown> {
-  return { approval: { id: a.id, runId: a.runId, ticketId: a.ticketId, summary: a.summary, status, target: a.target, tool: a.tool, confirmText: a.confirmText, expiresAt: a.expiresAt } };
+/** The agent whose run waits on the approval (the orchestrator's when it has no run). */
+function agentOf(engine: EngineInternals, a: ApprovalRow): AgentKind {
+  return (a.runId ? getRun(engine.state, a.runId)?.agent : undefined) ?? 'orchestrator';
 }
 
 export function checkApprovals(engine: EngineInternals, now = Date.now()): void {
   for (const a of listApprovals(engine.state, 'pending')) {
     if (a.expiresAt === null) continue;
     const expires = Date.parse(a.expiresAt);
-    const run = a.runId ? getRun(engine.state, a.runId) : null;
-    const agent: AgentKind = run?.agent ?? 'orchestrator';
     if (expires <= now) {
+      const agent = agentOf(engine, a);
       if (!resolveApproval(engine.state, a.id, 'expired', 'system', 'not approved in time')) continue;
       engine.audit({ initiator: 'system', agent, action: `expire approval ${a.id}`, target: a.target, runId: a.runId ?? undefined, approvalId: a.id, result: 'expired' });
       const again = a.runId ? `; \`resume ${a.runId}\` asks again` : '';
-      engine.bus.emit({ agent, runId: a.runId ?? undefined, ticketId: a.ticketId ?? undefined, kind: 'approval', level: 'warn', message: `Approval ${a.id} expired: ${a.summary}${again}`, data: payload(a, 'expired') });
+      engine.bus.emit({ agent, runId: a.runId ?? undefined, ticketId: a.ticketId ?? undefined, kind: 'approval', level: 'warn', message: `Approval ${a.id} expired: ${a.summary}${again}`, data: { ...approvalData(a, 'expired') } });
       if (a.runId && transitionRun(engine.state, a.runId, ['waiting_approval'], 'failed')) {
         updateRun(engine.state, a.runId, { error: `approval ${a.id} expired`, finished: true });
       }
@@ -36,9 +36,11 @@ export function checkApprovals(engine: EngineInternals, now = Date.now()): void 
     }
     const requested = Date.parse(a.requestedAt);
     const remindAt = expires - (expires - requested) * REMINDER_FRACTION;
-    if (a.remindedAt === null && now >= remindAt && markReminded(engine.state, a.id)) {
+    if (a.remindedAt === null && now >= remindAt) {
+      const agent = agentOf(engine, a);
+      if (!markReminded(engine.state, a.id)) continue;
       const minutes = Math.max(1, Math.round((expires - now) / 60_000));
-      engine.bus.emit({ agent, runId: a.runId ?? undefined, ticketId: a.ticketId ?? undefined, kind: 'approval', level: 'warn', message: `Reminder: approval ${a.id} expires in ${minutes} min: ${a.summary} (\`approve ${a.id}\` or \`reject ${a.id}\`)`, data: { ...payload(a, 'pending'), reminder: true } });
+      engine.bus.emit({ agent, runId: a.runId ?? undefined, ticketId: a.ticketId ?? undefined, kind: 'approval', level: 'warn', message: `Reminder: approval ${a.id} expires in ${minutes} min: ${a.summary} (\`approve ${a.id}\` or \`reject ${a.id}\`)`, data: { ...approvalData(a, 'pending'), reminder: true } });
     }
   }
 }

@@ -1,4 +1,5 @@
 // Rows of the approvals table: one exact action (bound by its hash) waiting for a human.
+import type { ApprovalPayload } from '../../services/events/payloads.js';
 import type { StateDb } from '../../services/state/db.js';
 import { parseJson } from '../../services/state/db.js';
 import type { ApprovalAction } from '../types.js';
@@ -49,6 +50,11 @@ function toApproval(r: Raw): ApprovalRow {
     resolvedBy: r.resolved_by ?? null,
     reason: r.reason ?? null,
   };
+}
+
+/** The `data` of an approval event: the row as the store and the email subscriber follow it. */
+export function approvalData(a: ApprovalRow, status: string = a.status): ApprovalPayload {
+  return { approval: { id: a.id, runId: a.runId, ticketId: a.ticketId, summary: a.summary, status, target: a.target, tool: a.tool, confirmText: a.confirmText, expiresAt: a.expiresAt } };
 }
 
 export interface NewApproval {

@@ -10,7 +10,7 @@ import { collectSecrets } from '../../services/config/secrets.js';
 import { formatTime } from '../../services/events/format.js';
 import type { HealthPayload, TicketPayload } from '../../services/events/payloads.js';
 import type { AgentEvent, Level } from '../../services/events/types.js';
-import { renderJson, renderTable, renderYaml, type OutputFormat } from '../../services/format/output.js';
+import { renderOutput, renderTable, type OutputFormat } from '../../services/format/output.js';
 import { formatHealthLines, runHealth } from '../../services/health/run.js';
 import type { HealthReport } from '../../services/health/types.js';
 import { verifyAudit } from '../../services/state/audit.js';
@@ -166,13 +166,6 @@ function indent(lines: readonly string[]): string[] {
   return lines.map((l) => `  ${l}`);
 }
 
-/** `--output json|yaml` prints the data whole; `table` the given lines. */
-function output(format: OutputFormat, data: unknown, table: () => string[]): string[] {
-  if (format === 'json') return renderJson(data);
-  if (format === 'yaml') return renderYaml(data);
-  return table();
-}
-
 function summary(s: StatusData): string {
   const busy = s.agents.filter((a) => a.state !== 'idle').length;
   return `${busy}/${s.agents.length} agents active, ${s.runs.length} run${s.runs.length === 1 ? '' : 's'} in flight, ${s.tickets.length} open ticket${s.tickets.length === 1 ? '' : 's'}, ${s.approvals.length} approval${s.approvals.length === 1 ? '' : 's'} waiting`;
@@ -180,7 +173,7 @@ function summary(s: StatusData): string {
 
 const statusHandler = handle(status, (ctx, args) => {
   const data = gatherStatus(engineOf(ctx));
-  return Promise.resolve(ok(summary(data), data, output(args.output, data, () => statusLines(data))));
+  return Promise.resolve(ok(summary(data), data, renderOutput(args.output, data, { lines: () => statusLines(data) })));
 });
 
 const dashboardHandler = handle(dashboard, (ctx) => {
@@ -223,7 +216,7 @@ function logsResult(events: readonly AgentEvent[], args: LogArgs, who: string): 
   const data = events.map((e) => ({ id: e.id, ts: new Date(e.ts).toISOString(), agent: e.agent, instance: e.instance, level: e.level, runId: e.runId, ticketId: e.ticketId, message: e.message }));
   const level = args.level ? ` at ${args.level} or above` : '';
   const message = events.length === 0 ? `No log lines for ${who}${level}` : `${events.length} log line${events.length === 1 ? '' : 's'} for ${who}${level}`;
-  return ok(message, data, output(args.output, data, () => events.map((e) => `${formatTime(e.ts)} ${formatEvent(e)}`)));
+  return ok(message, data, renderOutput(args.output, data, { lines: () => events.map((e) => `${formatTime(e.ts)} ${formatEvent(e)}`) }));
 }
 
 const logsHandler = handle(logs, (ctx, args) => {
@@ -272,14 +265,14 @@ function healthResult(report: HealthReport, data: unknown, lines: string[]): Com
 
 const healthHandler = handle(health, async (ctx, args) => {
   const report = await checkHealth(ctx);
-  return healthResult(report, report, output(args.output, report, () => formatHealthLines(report)));
+  return healthResult(report, report, renderOutput(args.output, report, { lines: () => formatHealthLines(report) }));
 });
 
 const systemStatusHandler = handle(systemStatus, async (ctx, args) => {
   const report = await checkHealth(ctx);
   const status = gatherStatus(engineOf(ctx));
   const data = { health: report, status };
-  const lines = output(args.output, data, () => ['Health', ...indent(formatHealthLines(report)), '', ...statusLines(status)]);
+  const lines = renderOutput(args.output, data, { lines: () => ['Health', ...indent(formatHealthLines(report)), '', ...statusLines(status)] });
   return healthResult(report, data, lines);
 });
 
@@ -293,7 +286,7 @@ const helpHandler = handle(help, (_ctx, args) => {
 
 const auditVerifyHandler = handle(auditVerify, (ctx, args) => {
   const verdict = verifyAudit(engineOf(ctx).state);
-  const lines = output(args.output, verdict, () => []);
+  const lines = renderOutput(args.output, verdict, { lines: () => [] });
   if (verdict.ok) return Promise.resolve(ok(`Audit trail intact: ${verdict.count} entr${verdict.count === 1 ? 'y' : 'ies'} verified`, verdict, lines));
   const message = `Audit trail broken at entry ${verdict.brokenAt}: ${verdict.reason}`;
   return Promise.resolve({ ...fail('audit_broken', message), data: verdict, lines });

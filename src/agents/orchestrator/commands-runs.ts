@@ -8,7 +8,7 @@ import { purgeEvents } from '../../services/state/events.js';
 import { TICKET_ID } from '../../services/state/tickets.js';
 import type { CommandContext, CommandResult, HandlerTable } from '../types.js';
 import { fail, handle, ok } from '../types.js';
-import { getApproval, listApprovals, pendingOfTicket, resolveApproval, type ApprovalRow } from './approvals-repo.js';
+import { approvalData, getApproval, listApprovals, pendingOfTicket, resolveApproval, type ApprovalRow } from './approvals-repo.js';
 import { applyAgentSettings } from './agent-settings.js';
 import { engineOf, type EngineInternals } from './internals.js';
 import { ACTIVE_STATUSES, getRun, listRuns } from './runs-repo.js';
@@ -30,7 +30,7 @@ function announce(ctx: CommandContext, a: ApprovalRow, status: string, message: 
     kind: 'approval',
     level: status === 'approved' ? 'success' : 'warn',
     message,
-    data: { approval: { id: a.id, runId: a.runId, ticketId: a.ticketId, summary: a.summary, status, target: a.target, tool: a.tool, confirmText: a.confirmText, expiresAt: a.expiresAt } },
+    data: { ...approvalData(a, status) },
   });
 }
 

@@ -5,13 +5,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { parse } from '../../commands/parse.js';
 import { findCommand } from '../../commands/registry.js';
 import type { AgentKind, CommandSpec, ParsedCommand } from '../../commands/types.js';
-import { AGENT_NAMES } from '../../commands/types.js';
 import type { EventBus } from '../../services/events/bus.js';
+import type { Level } from '../../services/events/types.js';
+import { pidAlive } from '../../services/process.js';
 import type { RunPayload } from '../../services/events/payloads.js';
 import { appendAudit, type AuditEntry } from '../../services/state/audit.js';
 import type { StateDb } from '../../services/state/db.js';
 import { TICKET_ID } from '../../services/state/tickets.js';
-import { loadHandlers } from '../handlers.js';
+import { handlerOf, notAvailableMessage } from '../handlers.js';
 import { createDeterministicRuntime } from '../runtime/deterministic.js';
 import type { AgentRuntime } from '../runtime/types.js';
 import type { CommandContext, CommandResult, Handler, HandlerTable } from '../types.js';
@@ -24,7 +25,7 @@ import type { DispatchOptions, EngineConfig, EngineInternals } from './internals
 import { releaseAllOf } from './locks.js';
 import { resolvePolicy } from './policy.js';
 import { GateFailed } from './gates.js';
-import { compensate, needsManual, recoveryPlan } from './recovery.js';
+import { compensate, needsManual, recoveryPlan, type Completed } from './recovery.js';
 import { routeText } from './route-run.js';
 import {
   ACTIVE_STATUSES,
@@ -32,7 +33,6 @@ import {
   getRun,
   insertRun,
   listRuns,
-  pidAlive,
   transitionRun,
   updateRun,
   updateStep,
@@ -173,7 +173,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   async function handlerFor(spec: CommandSpec): Promise<Handler | undefined> {
-    return options.extra?.handlers[spec.id] ?? (await loadHandlers(spec.agent))[spec.id];
+    return options.extra?.handlers[spec.id] ?? (await handlerOf(spec));
   }
 
   function specFor(id: string): CommandSpec | undefined {
@@ -184,7 +184,7 @@ export function createEngine(options: EngineOptions): Engine {
     const { spec } = command;
     const handler = await handlerFor(spec);
     if (!handler) {
-      const message = `"${spec.id}" is not available yet: ${AGENT_NAMES[spec.agent]} does not handle it yet`;
+      const message = notAvailableMessage(spec);
       internals.audit({ initiator: o.initiator, agent: spec.agent, action: command.raw, result: 'not_available' });
       return fail('not_available', message, 'not_available');
     }
@@ -273,17 +273,20 @@ export function createEngine(options: EngineOptions): Engine {
     if (!exec || base.status === 'waiting_approval' || (cause instanceof RunStopped && cause.how === 'interrupted')) return base;
     const done = exec.completed;
     if (done.length === 0) return base;
+    const emitStep = (s: Completed, level: Level, status: string, message: string): void => {
+      bus.emit({ agent: run.agent, runId: run.id, kind: 'step', level, message, data: { step: { runId: run.id, key: s.key, name: s.name, phase: s.phase, status, agent: run.agent } } });
+    };
     const outcome = await compensate(done, {
-      onStart: (s) => bus.emit({ agent: run.agent, runId: run.id, kind: 'step', level: 'warn', message: `Rolling back: ${s.name}`, data: { step: { runId: run.id, key: s.key, name: s.name, phase: s.phase, status: 'compensating', agent: run.agent } } }),
+      onStart: (s) => emitStep(s, 'warn', 'compensating', `Rolling back: ${s.name}`),
       onDone: (s) => {
         updateStep(state, run.id, s.key, { status: 'compensated' });
         internals.audit({ initiator: 'system', agent: run.agent, action: `compensate ${s.key}`, runId: run.id, result: 'done' });
-        bus.emit({ agent: run.agent, runId: run.id, kind: 'step', level: 'success', message: `Rolled back: ${s.name}`, data: { step: { runId: run.id, key: s.key, name: s.name, phase: s.phase, status: 'compensated', agent: run.agent } } });
+        emitStep(s, 'success', 'compensated', `Rolled back: ${s.name}`);
       },
       onFail: (s, e) => {
         updateStep(state, run.id, s.key, { status: 'compensation_failed', error: messageOf(e) });
         internals.audit({ initiator: 'system', agent: run.agent, action: `compensate ${s.key}`, runId: run.id, result: `failed: ${messageOf(e)}` });
-        bus.emit({ agent: run.agent, runId: run.id, kind: 'step', level: 'error', message: `Roll back failed: ${s.name}: ${messageOf(e)}`, data: { step: { runId: run.id, key: s.key, name: s.name, phase: s.phase, status: 'compensation_failed', agent: run.agent } } });
+        emitStep(s, 'error', 'compensation_failed', `Roll back failed: ${s.name}: ${messageOf(e)}`);
       },
     });
     const failedStep = error instanceof StepFailed ? error.stepName : (exec.failedStep() ?? 'the handler');

@@ -4,16 +4,17 @@
 import type { AgentKind, CommandSpec } from '../../commands/types.js';
 import type { AgentEventInput, Level } from '../../services/events/types.js';
 import type { StepPayload } from '../../services/events/payloads.js';
+import { sleep } from '../../services/timers.js';
 import type { ApprovalAction, CommandContext, Phase, StepOptions } from '../types.js';
 import { ApprovalPending, ApprovalRejected, CommandError, PHASES } from '../types.js';
 import type { AgentInstance } from './agent-pool.js';
 import { actionHash } from './action-hash.js';
-import { approvalsOfRun, insertApproval, resolveApproval, type ApprovalRow } from './approvals-repo.js';
+import { approvalData, approvalsOfRun, insertApproval, resolveApproval, type ApprovalRow } from './approvals-repo.js';
 import { RunStopped, StepFailed, messageOf } from './errors.js';
 import { GateFailed, checkGate, checkPreconditions, phaseIndex } from './gates.js';
 import type { EngineInternals } from './internals.js';
 import { bindContext } from './internals.js';
-import { acquireAll, sleep } from './locks.js';
+import { acquireAll } from './locks.js';
 import { needsApproval, targetOf } from './policy.js';
 import type { Completed } from './recovery.js';
 import { getStep, runStatus, startStep, updateRun, updateStep } from './runs-repo.js';
@@ -261,7 +262,7 @@ export function createExecution(init: ExecutionInit): Execution {
       kind: 'approval',
       level,
       message,
-      data: { approval: { id: row.id, runId: row.runId, ticketId: row.ticketId, summary: row.summary, status: row.status, target: row.target, tool: row.tool, confirmText: row.confirmText, expiresAt: row.expiresAt } },
+      data: { ...approvalData(row) },
     });
   };
 

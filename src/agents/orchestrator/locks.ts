@@ -1,8 +1,9 @@
 // Named resource locks in the state db (`db:<target>`, `worktree:<ticket>`, `deploy:<env>`), so
 // conflicting operations queue across processes. A lock whose holding process is dead, or whose
 // run has ended, is stale and taken over.
+import { pidAlive } from '../../services/process.js';
 import type { StateDb } from '../../services/state/db.js';
-import { ACTIVE_STATUSES, pidAlive, runStatus } from './runs-repo.js';
+import { ACTIVE_STATUSES, runStatus } from './runs-repo.js';
 import { sleep } from '../../services/timers.js';
 
 export interface LockHolder {

@@ -4,7 +4,7 @@
 import { parse } from '../../commands/parse.js';
 import { COMMANDS } from '../../commands/registry.js';
 import { AGENT_NAMES } from '../../commands/types.js';
-import { loadHandlers } from '../handlers.js';
+import { handlerOf, notAvailableMessage } from '../handlers.js';
 import { askModel } from '../runtime/ask.js';
 import type { CommandResult } from '../types.js';
 import { fail } from '../types.js';
@@ -57,8 +57,8 @@ export async function routeText(exec: Execution, text: string, engine: EngineInt
   if (!parsed.ok || parsed.kind !== 'command') return fail('needs_clarification', `could not turn the request into a command ("${line}")`);
   const { spec } = parsed.command;
   await ctx.step('PLAN', 'Plan the work', () => Promise.resolve({ line, commandId: spec.id, agents: [spec.agent] }));
-  const handler = (await loadHandlers(spec.agent))[spec.id];
-  if (!handler) return fail('not_available', `"${spec.id}" is not available yet: ${AGENT_NAMES[spec.agent]} does not handle it yet`, 'not_available');
+  const handler = await handlerOf(spec);
+  if (!handler) return fail('not_available', notAvailableMessage(spec), 'not_available');
   ctx.log('info', `Routing to ${AGENT_NAMES[spec.agent]}: ${line}`);
   const args = parsed.command.args as Record<string, unknown>;
   exec.route(spec, args);

@@ -2,6 +2,7 @@
 import type { AgentKind } from '../../commands/types.js';
 import type { StateDb } from '../../services/state/db.js';
 import { parseJson } from '../../services/state/db.js';
+import { getKv, setKv } from '../../services/state/kv.js';
 import type { Phase } from '../types.js';
 
 export const RUN_STATUSES = [
@@ -128,11 +129,9 @@ function toStep(r: Raw): StepRow {
 export function nextSeq(state: StateDb, name: string): number {
   return state.tx(() => {
     const key = `seq:${name}`;
-    const row = state.db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
-    const next = (row ? Number(row.value) : 0) + 1;
-    state.db
-      .prepare('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
-      .run(key, String(next), now());
+    // Stored as the number's JSON text ("42"), the same as before kv had helpers.
+    const next = Number(getKv<unknown>(state, key, 0)) + 1;
+    setKv(state, key, next);
     return next;
   });
 }
@@ -161,8 +160,8 @@ export function insertRun(state: StateDb, run: NewRun): RunRow {
   return state.tx(() => {
     const id = formatId('RUN', nextSeq(state, 'runs'));
     const ts = now();
-    state.db
-      .prepare(
+    state
+      .stmt(
         `INSERT INTO runs (id, ticket_id, command_id, line, args_json, agent, status, initiator, pid, created_at, updated_at, runtime)
          VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
       )
@@ -172,7 +171,7 @@ export function insertRun(state: StateDb, run: NewRun): RunRow {
 }
 
 export function getRun(state: StateDb, id: string): RunRow | null {
-  const row = state.db.prepare('SELECT * FROM runs WHERE id = ? COLLATE NOCASE').get(normalizeId(id)) as Raw | undefined;
+  const row = state.stmt('SELECT * FROM runs WHERE id = ? COLLATE NOCASE').get(normalizeId(id)) as Raw | undefined;
   return row ? toRun(row) : null;
 }
 
@@ -235,16 +234,16 @@ export function transitionRun(state: StateDb, id: string, from: readonly RunStat
 }
 
 export function runStatus(state: StateDb, id: string): RunStatus | null {
-  const row = state.db.prepare('SELECT status FROM runs WHERE id = ?').get(id) as { status: RunStatus } | undefined;
+  const row = state.stmt('SELECT status FROM runs WHERE id = ?').get(id) as { status: RunStatus } | undefined;
   return row?.status ?? null;
 }
 
 export function listSteps(state: StateDb, runId: string): StepRow[] {
-  return (state.db.prepare('SELECT * FROM steps WHERE run_id = ? ORDER BY seq').all(runId) as Raw[]).map(toStep);
+  return (state.stmt('SELECT * FROM steps WHERE run_id = ? ORDER BY seq').all(runId) as Raw[]).map(toStep);
 }
 
 export function getStep(state: StateDb, runId: string, key: string): StepRow | null {
-  const row = state.db.prepare('SELECT * FROM steps WHERE run_id = ? AND key = ?').get(runId, key) as Raw | undefined;
+  const row = state.stmt('SELECT * FROM steps WHERE run_id = ? AND key = ?').get(runId, key) as Raw | undefined;
   return row ? toStep(row) : null;
 }
 
@@ -262,14 +261,14 @@ export function startStep(state: StateDb, s: StepStart): void {
   state.tx(() => {
     const existing = getStep(state, s.runId, s.key);
     if (existing) {
-      state.db
-        .prepare("UPDATE steps SET status = 'running', error = NULL, waiting_for = NULL, instance = ?, started_at = ?, finished_at = NULL, compensated = 0 WHERE id = ?")
+      state
+        .stmt("UPDATE steps SET status = 'running', error = NULL, waiting_for = NULL, instance = ?, started_at = ?, finished_at = NULL, compensated = 0 WHERE id = ?")
         .run(s.instance, now(), existing.id);
       return;
     }
-    const seq = (state.db.prepare('SELECT coalesce(max(seq), 0) + 1 AS n FROM steps WHERE run_id = ?').get(s.runId) as { n: number }).n;
-    state.db
-      .prepare("INSERT INTO steps (run_id, seq, key, agent, instance, phase, name, status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)")
+    const seq = (state.stmt('SELECT coalesce(max(seq), 0) + 1 AS n FROM steps WHERE run_id = ?').get(s.runId) as { n: number }).n;
+    state
+      .stmt("INSERT INTO steps (run_id, seq, key, agent, instance, phase, name, status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)")
       .run(s.runId, seq, s.key, s.agent, s.instance, s.phase, s.name, now());
   });
 }
@@ -312,17 +311,4 @@ export function updateStep(state: StateDb, runId: string, key: string, patch: St
   }
   if (sets.length === 0) return;
   state.db.prepare(`UPDATE steps SET ${sets.join(', ')} WHERE run_id = ? AND key = ?`).run(...params, runId, key);
-}
-
-/** Whether a process is alive (signal 0 checks without sending anything). */
-export function pidAlive(pid: number | null): boolean {
-  if (pid === null || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -5,9 +5,9 @@
 import type { PermissionDecision, PermissionRequest } from '../runtime/types.js';
 import type { CommandContext } from '../types.js';
 import { actionHash } from './action-hash.js';
-import { approvalsOfRun, getApproval, insertApproval, resolveApproval } from './approvals-repo.js';
+import { approvalData, approvalsOfRun, getApproval, insertApproval, resolveApproval } from './approvals-repo.js';
 import { engineOf } from './internals.js';
-import { sleep } from './locks.js';
+import { sleep } from '../../services/timers.js';
 
 export async function requestToolApproval(ctx: CommandContext, request: PermissionRequest, pollMs = 50): Promise<PermissionDecision> {
   const engine = engineOf(ctx);
@@ -25,7 +25,7 @@ export async function requestToolApproval(ctx: CommandContext, request: Permissi
     kind: 'approval',
     level: 'warn',
     message: `Approval ${row.id} needed: ${row.summary} (\`approve ${row.id}\` or \`reject ${row.id}\`)`,
-    data: { approval: { id: row.id, runId: row.runId, ticketId: row.ticketId, summary: row.summary, status: 'pending', target: row.target, tool: row.tool, expiresAt: row.expiresAt } },
+    data: { ...approvalData(row, 'pending') },
   });
   for (;;) {
     const now = getApproval(engine.state, row.id);

@@ -3,9 +3,10 @@
 // recorded in the deployments table. Production waits for an approval typed as the ticket id.
 import { CommandError, type CommandContext, type CommandResult } from '../types.js';
 import { runProcess, describeExit, succeeded } from '../../services/exec/run.js';
-import { resolveArgv, runTests, summarizeTests, type TestRunResult } from '../../services/exec/test-runner.js';
+import { failureLabel, resolveArgv, runTests, summarizeTests, type TestRunResult } from '../../services/exec/test-runner.js';
 import { branchExists, commitsAhead, git, gitRaw } from '../../services/git/git.js';
 import { appendAudit } from '../../services/state/audit.js';
+import { MIGRATIONS_DIR } from '../migrator/files.js';
 import { finishDeployment, insertDeployment, patchDeploymentData, rolledBackDeployments, type DeployEnv } from './deployments.js';
 import { mergeBranch, revertMerge } from './merge.js';
 import { deploymentEvent, outputStream } from './output.js';
@@ -14,7 +15,6 @@ import { withState } from './state.js';
 import { commitStaged, requireStaged, type Staged } from './worktrees.js';
 
 export const STAGING_BRANCH = 'staging';
-export const MIGRATIONS_DIR = 'supabase/migrations';
 
 export interface DeployOptions {
   /** `emergency deploy hotfix`: no tests (the user's plan says so), audited as such. */
@@ -94,7 +94,7 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
     const tests = await ctx.step('VALIDATE', `tests ${ticketId}`, () => runStagedTests(ctx, staged));
     testSummary = summarizeTests(tests);
     if (!tests.ok) {
-      const names = tests.failures.slice(0, 5).map((f) => `${f.file ? `${f.file}${f.line ? `:${f.line}` : ''} ` : ''}${f.name}`);
+      const names = tests.failures.slice(0, 5).map(failureLabel);
       stage.log('error', `Tests failed: ${testSummary}; not deploying ${ticketId}`, { failures: tests.failures });
       return {
         ok: false,

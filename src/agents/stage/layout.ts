@@ -1,14 +1,15 @@
 // Where StageAgent keeps things in the target repository, and what it calls them.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { OWN_DIRS, STAGED_DIR } from '../../services/exec/test-runner.js';
 import { git } from '../../services/git/git.js';
 
-export const STAGED_DIR = 'staged';
+export { STAGED_DIR };
 /** Worktrees of deploy branches (`staging`) that are not checked out anywhere. */
 export const DEPLOY_WORKTREES_DIR = join('.agentdeck', 'worktrees');
 export const ARCHIVE_DIR = join('.agentdeck', 'archive');
 export const INCIDENTS_DIR = join('.agentdeck', 'incidents');
-export const IGNORE_RULES = ['staged/', '.agentdeck/'] as const;
+export const IGNORE_RULES: readonly string[] = OWN_DIRS.map((d) => `${d}/`);
 
 export function branchFor(ticketId: string): string {
   return `agentdeck/${ticketId}`;

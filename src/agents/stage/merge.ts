@@ -59,9 +59,19 @@ export async function mergeBranch(
   return { worktree: path, mergeSha: await git(path, ['rev-parse', 'HEAD']) };
 }
 
-/** Reverts a merge commit on `target` (mainline 1); returns the revert commit. */
-export async function revertMerge(root: string, target: string, mergeSha: string, message: string, options: GitOptions = {}): Promise<MergeOutcome> {
-  const path = await worktreeOf(root, target, mergeSha);
+/**
+ * Reverts a merge commit on `target` (mainline 1); returns the revert commit. `worktree` is where
+ * `target` is checked out when the caller already looked it up with worktreeOf.
+ */
+export async function revertMerge(
+  root: string,
+  target: string,
+  mergeSha: string,
+  message: string,
+  options: GitOptions = {},
+  worktree?: string,
+): Promise<MergeOutcome> {
+  const path = worktree ?? (await worktreeOf(root, target, mergeSha));
   await refuseDirty(root, path, target);
   const env = await identityEnv(root);
   const parents = (await git(path, ['rev-list', '--parents', '-n', '1', mergeSha])).split(' ').length - 1;

@@ -13,12 +13,12 @@ export async function reviewTicket(ctx: CommandContext, ticketId: string): Promi
     return { ok: true, status: 'done', message: `${ticketId} has no changes yet in ./${rel}/`, data: { ticketId, path: staged.path, files: [] }, lines: [] };
   }
   const tracked = await git(staged.path, ['diff', '--no-color', '--no-ext-diff', staged.baseSha]);
-  const untracked = files.filter((f) => f.status === 'A');
+  // Untracked files are not in `git diff <base>`; show them as whole new files.
+  const others = await git(staged.path, ['ls-files', '--others', '--exclude-standard', '-z']);
+  const untrackedPaths = new Set(others.split('\0').filter((p) => p.length > 0));
+  const untracked = files.filter((f) => f.status === 'A' && untrackedPaths.has(f.path));
   const extra: string[] = [];
   for (const f of untracked) {
-    // Untracked files are not in `git diff <base>`; show them as whole new files.
-    const tracksIt = await gitRaw(staged.path, ['ls-files', '--error-unmatch', '--', f.path]);
-    if (tracksIt.code === 0) continue;
     const d = await gitRaw(staged.path, ['diff', '--no-color', '--no-index', '--', '/dev/null', f.path]);
     extra.push(d.stdout.replace(/\n$/, ''));
   }

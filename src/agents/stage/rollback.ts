@@ -32,7 +32,7 @@ export async function rollbackDeployment(ctx: CommandContext, deployment: Deploy
   const reverted = await ctx.step('EXECUTE', `revert ${deployment.id}`, () =>
     revertMerge(ctx.root, target, deployment.mergeSha as string, `Roll back ${deployment.id} (${deployment.ticketId ?? 'no ticket'}): ${reason}`, {
       signal: ctx.signal,
-    }),
+    }, dir),
     { locks: [`deploy:${deployment.env}`] },
   );
   let restoreRevert: string | null = null;

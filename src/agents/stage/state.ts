@@ -1,24 +1,24 @@
 // The state db from a handler: the engine's own connection when the context was built by the
 // engine, otherwise a short-lived one (opening costs a few ms).
 import { openState, type StateDb } from '../../services/state/db.js';
-import { engineOf } from '../orchestrator/internals.js';
-import type { CommandContext } from '../types.js';
-
-function engineState(ctx: CommandContext): StateDb | null {
-  try {
-    return engineOf(ctx).state;
-  } catch {
-    return null;
-  }
-}
+import { engineState } from '../state.js';
+import { getTicket, type Ticket } from '../../services/state/tickets.js';
+import { CommandError, type CommandContext } from '../types.js';
 
 export function withState<T>(where: CommandContext | string, fn: (state: StateDb) => T): T {
   const shared = typeof where === 'string' ? null : engineState(where);
-  if (shared && shared.db.isOpen) return fn(shared);
+  if (shared) return fn(shared);
   const state = openState(typeof where === 'string' ? where : where.root);
   try {
     return fn(state);
   } finally {
     state.close();
   }
+}
+
+/** The ticket `id` names; an unknown one is refused with the same message by every agent. */
+export function requireTicket(ctx: CommandContext, id: string): Ticket {
+  const ticket = withState(ctx, (state) => getTicket(state, id));
+  if (!ticket) throw new CommandError('unknown_ticket', `ticket ${id} does not exist ("status" lists the tickets; "create ticket" files one)`);
+  return ticket;
 }

@@ -1,5 +1,5 @@
 // `test <feature>`: the tests matching a feature name, run with the target's own runner.
-import { runTests, summarizeTests, testFilesFor, testFilesMentioning } from '../../services/exec/test-runner.js';
+import { failureLabel, runTests, summarizeTests, testFilesFor, testFilesMentioning } from '../../services/exec/test-runner.js';
 import type { CommandContext, CommandResult } from '../types.js';
 import { outputStream } from './output.js';
 import { testRunnerFor } from './project.js';
@@ -20,7 +20,7 @@ export async function testFeature(ctx: CommandContext, feature: string): Promise
     runTests(ctx.root, runner, { files, ...(byName.length > 0 ? {} : { feature }), signal: ctx.signal, onLine: outputStream(stage, 'tests') }),
   );
   const summary = summarizeTests(result);
-  const lines = result.failures.map((f) => `  ✗ ${f.file ? `${f.file}${f.line ? `:${f.line}` : ''} ` : ''}${f.name}${f.message ? ` (${f.message})` : ''}`);
+  const lines = result.failures.map((f) => `  ✗ ${failureLabel(f)}${f.message ? ` (${f.message})` : ''}`);
   if (result.ok) {
     stage.log('success', `Tests for "${feature}" passed: ${summary}`);
     return { ok: true, status: 'done', message: `tests for "${feature}" passed: ${summary}`, data: result, lines };

@@ -2,10 +2,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { findProjectRoot } from './root.js';
-import { CONFIG_FILE } from './schema.js';
+import { CONFIG_FILE, DEFAULT_APPROVAL_TTL_MINUTES, DEFAULT_CONCURRENCY } from './schema.js';
 import { DEFAULT_APPROVAL_POLICY } from '../../commands/types.js';
+import { OWN_DIRS } from '../exec/test-runner.js';
 
-export const IGNORED_PATHS = ['staged/', '.agentdeck/'] as const;
+export const IGNORED_PATHS: readonly string[] = OWN_DIRS.map((d) => `${d}/`);
 
 export interface InitResult {
   readonly ok: boolean;
@@ -23,9 +24,9 @@ export function starterConfig(name: string, packageScripts: Readonly<Record<stri
     deploy: { staging: [], production: [] },
     approvals: {
       policy: { ...DEFAULT_APPROVAL_POLICY },
-      ttlMinutes: 1440,
+      ttlMinutes: DEFAULT_APPROVAL_TTL_MINUTES,
     },
-    agents: { concurrency: { orchestrator: 8, bughunter: 2, codesmith: 2, migrator: 1, stage: 1, ops: 1 } },
+    agents: { concurrency: { ...DEFAULT_CONCURRENCY } },
     email: { to: [], subjectPrefix: '[agentdeck]' },
   };
 }
@@ -41,7 +42,8 @@ export function initProject(cwd: string, options: { force?: boolean } = {}): Ini
       lines: [`${CONFIG_FILE} already exists in ${root}; run "agentdeck init --force" to overwrite it`],
     };
   }
-  const config = starterConfig(readPackageName(root) ?? basename(root), readPackageScripts(root));
+  const pkg = readPackage(root);
+  const config = starterConfig(packageName(pkg) ?? basename(root), packageScripts(pkg));
   writeFileSync(configPath, `${JSON.stringify(dropNulls(config), null, 2)}\n`);
   lines.push(`wrote ${configPath}`);
   lines.push('next: set deploy.staging and deploy.production to the commands that deploy each environment, e.g. [["npx", "supabase", "db", "push", "--db-url", "postgresql://..."]]');
@@ -70,21 +72,26 @@ export function ensureIgnored(root: string): string[] {
   return missing;
 }
 
-function readPackage(root: string): { name?: unknown; scripts?: unknown } | null {
+interface PackageJson {
+  readonly name?: unknown;
+  readonly scripts?: unknown;
+}
+
+function readPackage(root: string): PackageJson | null {
   try {
-    return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: unknown; scripts?: unknown };
+    return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
   } catch {
     return null;
   }
 }
 
-function readPackageName(root: string): string | null {
-  const name = readPackage(root)?.name;
+function packageName(pkg: PackageJson | null): string | null {
+  const name = pkg?.name;
   return typeof name === 'string' && name ? name : null;
 }
 
-function readPackageScripts(root: string): Record<string, string> {
-  const scripts = readPackage(root)?.scripts;
+function packageScripts(pkg: PackageJson | null): Record<string, string> {
+  const scripts = pkg?.scripts;
   return scripts && typeof scripts === 'object' ? (scripts as Record<string, string>) : {};
 }
 

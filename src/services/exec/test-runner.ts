@@ -118,8 +118,7 @@ export function argvForSelection(runner: TestRunner, files: readonly string[], f
   }
   if (!feature) return base;
   if (runner.kind === 'node') return [...base, `--test-name-pattern=${feature}`];
-  if (runner.kind === 'vitest') return [...base, '-t', feature];
-  if (runner.kind === 'jest') return [...base, '-t', feature];
+  if (runner.kind === 'vitest' || runner.kind === 'jest') return [...base, '-t', feature];
   return [...base, '--', feature];
 }
 
@@ -206,8 +205,13 @@ export interface RunTestsOptions extends Pick<RunOptions, 'signal' | 'onLine' | 
   readonly extraArgs?: readonly string[];
 }
 
-/** Folders of agentdeck inside a project (worktrees, state) that a test run must not enter. */
-export const OWN_DIRS = ['staged', '.agentdeck'] as const;
+/** Where agentdeck puts the staged worktrees inside a project. */
+export const STAGED_DIR = 'staged';
+/**
+ * Folders of agentdeck inside a project (worktrees, state) that a test run, a lint or a scan must
+ * not enter, and that the project's git ignores. The one list every such rule is derived from.
+ */
+export const OWN_DIRS = [STAGED_DIR, '.agentdeck'] as const;
 
 /**
  * How to run the whole suite of the project at `dir` without the tests of the staged worktrees
@@ -232,20 +236,27 @@ export async function runTests(dir: string, runner: TestRunner, options: RunTest
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onLine ? { onLine: options.onLine } : {}),
   });
-  const parsed = parseTestOutput(`${result.stdout}\n${result.stderr}`);
-  const lines = `${result.stdout}\n${result.stderr}`.replace(ANSI, '').split('\n').filter((l) => l.trim() !== '');
+  const output = `${result.stdout}\n${result.stderr}`;
+  const ok = succeeded(result);
+  const parsed = parseTestOutput(output);
+  const lines = output.replace(ANSI, '').split('\n').filter((l) => l.trim() !== '');
   return {
-    ok: succeeded(result),
+    ok,
     argv,
     exitCode: result.code,
     passed: parsed.passed,
-    failed: parsed.failed ?? (succeeded(result) ? 0 : null),
+    failed: parsed.failed ?? (ok ? 0 : null),
     failures: parsed.failures,
     durationMs: result.durationMs,
     timedOut: result.timedOut,
     tail: lines.slice(-20),
     ...(result.spawnError ? { spawnError: result.spawnError } : {}),
   };
+}
+
+/** A failing test as one line: `file:line name`, or the name alone when the file is unknown. */
+export function failureLabel(f: TestFailure): string {
+  return `${f.file ? `${f.file}${f.line ? `:${f.line}` : ''} ` : ''}${f.name}`;
 }
 
 /** "3 passed, 1 failed in 1.2 s" */

@@ -60,14 +60,19 @@ export function renderYaml(value: unknown): string[] {
 
 /**
  * Renders `data` in the chosen format. For `table`, `rows` and `columns` give the table (or
- * `record` a key/value listing); json and yaml print `data` whole.
+ * `record` a key/value listing, or `lines` the lines themselves, built only when asked for);
+ * json and yaml print `data` whole.
  */
 export function renderOutput<R>(
   format: OutputFormat,
   data: unknown,
-  view: { rows: readonly R[]; columns: readonly Column<R>[]; empty?: string } | { record: Readonly<Record<string, unknown>> },
+  view:
+    | { rows: readonly R[]; columns: readonly Column<R>[]; empty?: string }
+    | { record: Readonly<Record<string, unknown>> }
+    | { lines: () => string[] },
 ): string[] {
   if (format === 'json') return renderJson(data);
   if (format === 'yaml') return renderYaml(data);
+  if ('lines' in view) return view.lines();
   return 'record' in view ? renderRecord(view.record) : renderTable(view.rows, view.columns, view.empty);
 }

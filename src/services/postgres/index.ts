@@ -107,7 +107,11 @@ function openLocal(dataDir: string): PgliteDb {
 
 /** Opens the project's configured database. Cheap: nothing connects until the first query. */
 export function openTarget(project: ProjectRef | string): Db {
-  const config = resolveTarget(project);
+  return openConfigured(resolveTarget(project));
+}
+
+/** Opens the database an already resolved `config` names. Cheap: nothing connects until the first query. */
+export function openConfigured(config: TargetConfig): Db {
   if (config.kind === 'pg') return openPg({ connectionString: config.connectionString, target: config.target });
   return openLocal(config.dataDir);
 }

@@ -3,6 +3,7 @@
 // exists is stale and taken over.
 import { mkdirSync, openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
+import { pidAlive } from '../process.js';
 import { DbLockedError } from './types.js';
 
 export const LOCK_FILE = 'agentdeck.lock';
@@ -19,15 +20,7 @@ export interface DirLock {
 }
 
 /** True when a process with this pid exists (EPERM: it exists but belongs to someone else). */
-export function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { pidAlive } from '../process.js';
 
 function readBody(path: string): LockBody | null {
   try {

@@ -51,7 +51,7 @@ function hashOf(r: Omit<Row, 'hash'>): string {
  */
 export function appendAudit(state: StateDb, entry: AuditEntry, redact: (s: string) => string = (s) => s): AuditRow {
   return state.tx(() => {
-    const last = state.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    const last = state.stmt('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     const row: Omit<Row, 'hash'> = {
       seq: (last?.seq ?? 0) + 1,
       ts: new Date().toISOString(),
@@ -66,8 +66,8 @@ export function appendAudit(state: StateDb, entry: AuditEntry, redact: (s: strin
       prev_hash: last?.hash ?? GENESIS,
     };
     const hash = hashOf(row);
-    state.db
-      .prepare(
+    state
+      .stmt(
         `INSERT INTO audit (seq, ts, initiator, agent, action, target, run_id, approval_id, result, data_json, prev_hash, hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )

@@ -3,7 +3,7 @@
 // timeout lets them take turns, and every multi-row change runs in one IMMEDIATE transaction.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { MIGRATIONS } from './schema.js';
 
 export interface StateDb {
@@ -11,6 +11,11 @@ export interface StateDb {
   readonly path: string;
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE, so writers queue instead of failing). */
   tx<T>(fn: () => T): T;
+  /**
+   * A prepared statement for fixed SQL, prepared once per connection (node:sqlite does not cache
+   * them, and the per-step and per-event paths run the same few statements again and again).
+   */
+  stmt(sql: string): StatementSync;
   close(): void;
 }
 
@@ -51,18 +56,32 @@ export function openStateAt(path: string): StateDb {
     }
   };
   migrate(db, tx);
+  const statements = new Map<string, StatementSync>();
   return {
     db,
     path,
     tx,
+    stmt(sql) {
+      let st = statements.get(sql);
+      if (!st) {
+        st = db.prepare(sql);
+        statements.set(sql, st);
+      }
+      return st;
+    },
     close: () => {
       if (db.isOpen) db.close();
     },
   };
 }
 
+const LATEST = Math.max(...MIGRATIONS.map((m) => m.version));
+
 function migrate(db: DatabaseSync, tx: <T>(fn: () => T) => T): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  // Up to date (the usual case): no write lock, so opening never waits behind another writer.
+  const { v } = db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number | null };
+  if ((v ?? 0) >= LATEST) return;
   tx(() => {
     const row = db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number | null };
     const current = row.v ?? 0;

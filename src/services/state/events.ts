@@ -6,7 +6,7 @@ import { parseJson } from './db.js';
 export function appendEvents(state: StateDb, events: readonly AgentEvent[]): void {
   if (events.length === 0) return;
   state.tx(() => {
-    const insert = state.db.prepare(
+    const insert = state.stmt(
       'INSERT INTO events (ts, run_id, ticket_id, agent, instance, kind, level, message, data_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     for (const e of events) {
@@ -24,6 +24,7 @@ export function levelAtLeast(level: Level, min: Level): boolean {
 export interface EventQuery {
   readonly agent?: string;
   readonly runId?: string;
+  readonly ticketId?: string;
   readonly minLevel?: Level;
   readonly kinds?: readonly string[];
   readonly limit?: number;
@@ -55,6 +56,10 @@ export function queryEvents(state: StateDb, q: EventQuery = {}): AgentEvent[] {
     where.push('run_id = ?');
     params.push(q.runId);
   }
+  if (q.ticketId !== undefined) {
+    where.push('ticket_id = ?');
+    params.push(q.ticketId);
+  }
   if (q.minLevel) {
     const levels = (Object.keys(LEVEL_RANK) as Level[]).filter((l) => levelAtLeast(l, q.minLevel as Level));
     where.push(`level IN (${levels.map(() => '?').join(', ')})`);
@@ -79,6 +84,10 @@ export function queryEvents(state: StateDb, q: EventQuery = {}): AgentEvent[] {
     message: r.message,
     data: parseJson(r.data_json, undefined),
   }));
+}
+
+export function maxEventId(state: StateDb): number {
+  return (state.db.prepare('SELECT coalesce(max(id), 0) AS id FROM events').get() as { id: number }).id;
 }
 
 export function countEvents(state: StateDb): number {

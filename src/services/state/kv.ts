@@ -3,12 +3,12 @@ import type { StateDb } from './db.js';
 import { parseJson } from './db.js';
 
 export function getKv<T>(state: StateDb, key: string, fallback: T): T {
-  const row = state.db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
+  const row = state.stmt('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
   return row ? parseJson(row.value, fallback) : fallback;
 }
 
 export function setKv(state: StateDb, key: string, value: unknown): void {
-  state.db
-    .prepare('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+  state
+    .stmt('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
     .run(key, JSON.stringify(value), new Date().toISOString());
 }

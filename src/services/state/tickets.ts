@@ -23,6 +23,9 @@ export interface Ticket {
 /** Matches a ticket id as typed (case-insensitive). */
 export const TICKET_ID = /^(BUG|FEAT|TASK)-(\d{4})-(\d{3,})$/i;
 
+/** Finds a ticket id inside other text (upper case only; add the `i` flag to accept any case). */
+export const TICKET_ID_IN_TEXT = /\b(?:BUG|FEAT|TASK)-\d{4}-\d{3,}\b/;
+
 interface Row {
   id: string;
   kind: TicketKind;

@@ -2,6 +2,7 @@
 // headers (x-ratelimit-limit/remaining/reset, retry-after), back-off on 429, and retries of
 // idempotent reads (GET) on 5xx and network errors. Non-idempotent calls are retried only on 429,
 // which the platform answers before doing anything.
+import { sleep as settle } from '../timers.js';
 
 export interface ResilientFetchOptions {
   readonly fetch?: (request: Request) => Promise<Response>;
@@ -32,19 +33,10 @@ export interface RateLimitState {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** Waits `ms`; rejects with the signal's reason when `signal` aborts (before or during the wait). */
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  await settle(ms, signal);
+  signal?.throwIfAborted();
 }
 
 /**

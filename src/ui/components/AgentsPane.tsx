@@ -34,7 +34,7 @@ export function agentRow(a: AgentView, width: number, now: number): string {
 }
 
 export interface AgentsPaneProps {
-  readonly deck: DeckState;
+  readonly agents: DeckState['agents'];
   readonly width: number;
   readonly height: number;
   readonly focused: boolean;
@@ -43,10 +43,10 @@ export interface AgentsPaneProps {
 }
 
 // Memoized: a keystroke redraws the prompt, not this pane's content.
-export const AgentsPane = memo(function AgentsPane({ deck, width, height, focused, selected, now }: AgentsPaneProps) {
+export const AgentsPane = memo(function AgentsPane({ agents, width, height, focused, selected, now }: AgentsPaneProps) {
   const inner = width - 2;
   const rows = AGENT_KINDS.slice(0, Math.max(0, height - 2)).map((k, i) => {
-    const row = agentRow(deck.agents[k], inner, now);
+    const row = agentRow(agents[k], inner, now);
     return focused && i === selected ? paint('inverse', truncate(stripAnsi(row), inner)) : row;
   });
   return (

@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { AGENT_KINDS } from '../../commands/types.js';
+import { RESTING_AGENT } from '../../store/store.js';
 import type { DeckState } from '../../store/types.js';
 import { ago, truncate } from '../format/text.js';
 import { queueSize } from '../queue.js';
@@ -20,10 +21,9 @@ export function healthLight(health: DeckState['health']): HealthLight {
 
 /** The specialists, as in the user's sketch (`Active Agents: 3/5`); the orchestrator is always there. */
 const SPECIALISTS = AGENT_KINDS.filter((k) => k !== 'orchestrator');
-const RESTING = new Set(['idle', 'done', 'stopped']);
 
 export function activeAgents(s: DeckState): string {
-  const active = SPECIALISTS.filter((k) => !RESTING.has(s.agents[k].state)).length;
+  const active = SPECIALISTS.filter((k) => !RESTING_AGENT.has(s.agents[k].state)).length;
   return `${active}/${SPECIALISTS.length}`;
 }
 

@@ -1,11 +1,10 @@
 // The streamed `[AGENT] ✓ ...` lines: follows the tail until scrolled up, filtered by `/`, and
 // rendered as ONE <Text> holding only the visible slice.
 import { Text } from 'ink';
-import { memo, useMemo } from 'react';
+import { memo } from 'react';
 import type { LogLine } from '../../store/types.js';
 import { paint } from '../format/text.js';
-import { parseFilter } from '../logs/filter.js';
-import { filterLines, renderLines, windowOf } from '../logs/view.js';
+import { filterLogs, renderLines, windowOf } from '../logs/view.js';
 import { Pane } from './Pane.js';
 
 export interface LogPaneProps {
@@ -21,8 +20,7 @@ export interface LogPaneProps {
 
 // Memoized: a keystroke redraws the prompt, not this pane's content.
 export const LogPane = memo(function LogPane({ logs, logTotal, filter, anchor, match, width, height, focused }: LogPaneProps) {
-  const parsed = useMemo(() => parseFilter(filter), [filter]);
-  const lines = useMemo(() => filterLines(logs, parsed), [logs, parsed]);
+  const lines = filterLogs(logs, filter);
   const rows = Math.max(1, height - 2);
   const win = windowOf(lines, anchor, rows);
   const text = renderLines(lines, win, width - 2, match);

@@ -4,7 +4,7 @@
 import { formatEvent, formatTime } from '../../services/events/format.js';
 import type { Level } from '../../services/events/types.js';
 import type { LogLine } from '../../store/types.js';
-import { isEmptyFilter, matchesFilter, type LogFilter } from './filter.js';
+import { isEmptyFilter, matchesFilter, parseFilter, type LogFilter } from './filter.js';
 import { paint, truncate, type Paint } from '../format/text.js';
 
 export const LEVEL_PAINT: Record<Level, Paint> = {
@@ -29,6 +29,18 @@ export function lineText(line: LogLine): string {
 export function filterLines(lines: readonly LogLine[], filter: LogFilter): readonly LogLine[] {
   if (isEmptyFilter(filter)) return lines;
   return lines.filter((l) => matchesFilter(filter, l, lineText(l)));
+}
+
+/**
+ * The lines the filter text keeps. The controller and the log pane both ask on every keystroke,
+ * so the last answer is kept and returned while the lines array and the text are the same.
+ */
+let lastFiltered: { lines: readonly LogLine[]; text: string; result: readonly LogLine[] } | null = null;
+export function filterLogs(lines: readonly LogLine[], text: string): readonly LogLine[] {
+  if (lastFiltered && lastFiltered.lines === lines && lastFiltered.text === text) return lastFiltered.result;
+  const result = filterLines(lines, parseFilter(text));
+  lastFiltered = { lines, text, result };
+  return result;
 }
 
 /** Index of the last line whose id is <= id (lines are in id order), or -1. */
