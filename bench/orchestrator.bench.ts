@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { arg, defineCommand } from '../src/commands/define.js';
 import { createEngine } from '../src/agents/orchestrator/engine.js';
 import { handle, ok, type CommandContext, type CommandResult } from '../src/agents/types.js';

@@ -1,6 +1,6 @@
 // How command specs are written: `defineCommand` builds a CommandSpec whose zod schema is
 // assembled from its args and flags, so a handler bound with `handle(spec, fn)` gets typed args.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AgentKind, ApprovalPolicyKey, ArgSpec, CommandSpec, FlagSpec } from './types.js';
 
 /** A positional argument with its validator. Raw input: a string (`word`, `text`) or string[] (`rest`). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { COMMANDS, findCommand } from '../../src/commands/registry.js';
 import { parse } from '../../src/commands/parse.js';
 import { arg, defineCommand, flag, flagKey } from '../../src/commands/define.js';

@@ -1,7 +1,7 @@
 // Creating a migration: from the spec (no model) or from words (the model runtime drafts it).
 // Either way the draft is written with its rollback, safety-checked and dry-run on top of the
 // schema the existing migrations build.
-import { z } from 'zod';
+import * as z from 'zod';
 import { engineOf } from '../orchestrator/internals.js';
 import { askModel } from '../runtime/ask.js';
 import { CommandError, fail, needsModel, ok, type CommandContext, type CommandResult } from '../types.js';

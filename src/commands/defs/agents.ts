@@ -1,5 +1,5 @@
 // Agent management (seed 5.2).
-import { z } from 'zod';
+import * as z from 'zod';
 import { arg, defineCommand, flag } from '../define.js';
 import { configPairs } from './db.js';
 

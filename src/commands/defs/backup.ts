@@ -1,5 +1,5 @@
 // Ops: backups, schedules and point-in-time recovery (seed 000, "Backup & Recovery").
-import { z } from 'zod';
+import * as z from 'zod';
 import { arg, defineCommand, flag } from '../define.js';
 import { dryRunFlag, outputFlag, plainId } from './shared.js';
 

@@ -1,5 +1,5 @@
 // Database administration: maintenance (Migrator), replicas, config and backups (Ops).
-import { z } from 'zod';
+import * as z from 'zod';
 import { arg, defineCommand, flag } from '../define.js';
 import { dryRunFlag, outputFlag, plainId } from './shared.js';
 

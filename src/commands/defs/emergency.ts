@@ -1,5 +1,5 @@
 // Emergency commands (seed 4.3 and 5.2): fast paths for production incidents.
-import { z } from 'zod';
+import * as z from 'zod';
 import { arg, choice, defineCommand, flag } from '../define.js';
 import { dryRunFlag, ticketFlag } from './shared.js';
 

@@ -1,5 +1,5 @@
 // CodeSmith's generators (and the Migrator's `generate migration`). Output goes to a staged worktree.
-import { z } from 'zod';
+import * as z from 'zod';
 import { arg, defineCommand, flag } from '../define.js';
 import { restText, ticketFlag } from './shared.js';
 

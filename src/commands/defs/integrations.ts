@@ -1,5 +1,5 @@
 // Integrations: email notifications and the app's own MCP server.
-import { z } from 'zod';
+import * as z from 'zod';
 import { arg, defineCommand, flag } from '../define.js';
 import { outputFlag, restText } from './shared.js';
 

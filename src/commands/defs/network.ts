@@ -1,5 +1,5 @@
 // Ops: network restrictions (which addresses may reach the database).
-import { z } from 'zod';
+import * as z from 'zod';
 import { arg, defineCommand } from '../define.js';
 import { dryRunFlag, outputFlag } from './shared.js';
 

@@ -1,5 +1,5 @@
 // Runs and approvals: the orchestrator's controls over work in flight.
-import { z } from 'zod';
+import * as z from 'zod';
 import { arg, defineCommand, flag } from '../define.js';
 import { ENVIRONMENTS, type Environment } from './deploy.js';
 import { plainId, restText } from './shared.js';

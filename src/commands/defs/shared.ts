@@ -1,5 +1,5 @@
 // Validators and flags shared by several command groups.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AGENT_KINDS } from '../types.js';
 import { arg, choice, flag } from '../define.js';
 

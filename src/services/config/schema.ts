@@ -1,6 +1,6 @@
 // The one schema of `agentdeck.config.json`, and how its mistakes are told: one line each,
 // `agentdeck.config.json: agents.concurrency.bughunter: expected a whole number from 1 to 16, got "x"`.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AGENT_KINDS,
   APPROVAL_POLICY_KEYS,

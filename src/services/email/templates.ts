@@ -1,5 +1,5 @@
 // Renders each notification kind to a subject, a plain-text body and an HTML body.
-import { z } from 'zod';
+import * as z from 'zod';
 import { escapeHtml } from './html.js';
 import type { NotificationKind, RenderedEmail } from './types.js';
 

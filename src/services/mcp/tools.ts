@@ -1,6 +1,6 @@
 // Registry commands as MCP tools: names, descriptions, JSON input schemas and annotations are
 // all derived from the command specs; calls are turned back into typed ParsedCommands.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Command } from '../../commands/define.js';
 import { flagKey } from '../../commands/define.js';
 import type { ParsedCommand } from '../../commands/types.js';

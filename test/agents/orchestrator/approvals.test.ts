@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { arg, defineCommand } from '../../../src/commands/define.js';
 import { handle, ok, type HandlerTable } from '../../../src/agents/types.js';
 import { approvalsOfRun, getApproval } from '../../../src/agents/orchestrator/approvals-repo.js';

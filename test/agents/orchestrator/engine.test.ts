@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineCommand, arg } from '../../../src/commands/define.js';
 import { CommandError, handle, ok, type HandlerTable } from '../../../src/agents/types.js';
 import { listSteps, getRun } from '../../../src/agents/orchestrator/runs-repo.js';

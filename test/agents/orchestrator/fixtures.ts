@@ -1,7 +1,7 @@
 // Commands used only by the orchestrator's tests: multi-step runs whose steps leave visible side
 // effects (lines appended to a file), so a test can count that nothing ran twice.
 import { appendFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { arg, defineCommand, flag } from '../../../src/commands/define.js';
 import type { CommandSpec } from '../../../src/commands/types.js';
 import { PHASES, handle, ok, type HandlerTable, type Phase } from '../../../src/agents/types.js';

@@ -4,7 +4,7 @@ import { chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { arg, defineCommand } from '../../../src/commands/define.js';
 import { handle, ok, type HandlerTable } from '../../../src/agents/types.js';
 import { createClaudeRuntime } from '../../../src/agents/runtime/claude.js';
