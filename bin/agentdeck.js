@@ -12,10 +12,19 @@ if (major < 22 || (major === 22 && minor < 12)) {
   );
   process.exit(1);
 }
-// A reader that goes away (`agentdeck run status | head -1`) is not an error.
-for (const stream of [process.stdout, process.stderr]) {
+// A reader that goes away (`agentdeck run status | head -1`) is not an error. Neither is a
+// terminal that closes under the dashboard: reads, writes and raw-mode changes then fail with EIO,
+// and rethrowing would loop through the crash handler's own write to that terminal. It is a
+// hangup: SIGHUP ends the dashboard the usual way (state saved), once, and output is dropped.
+let hungUp = false;
+for (const stream of [process.stdout, process.stderr, process.stdin]) {
   stream.on('error', (error) => {
-    if (error && error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (error && error.code === 'EPIPE' && stream !== process.stdin) process.exit(process.exitCode ?? 0);
+    if (error && error.code === 'EIO') {
+      if (!hungUp) process.kill(process.pid, 'SIGHUP');
+      hungUp = true;
+      return;
+    }
     throw error;
   });
 }

@@ -1,11 +1,12 @@
-// Bundles the CLI into dist/ with esbuild. Start-up time is a product feature: Ink, React and
-// the command registry are bundled into one file (about half the start-up cost of loading them
-// from node_modules); heavy or asset-carrying packages stay external and load lazily through
-// dynamic imports only when a command needs them.
+// Bundles the CLI into dist/ with esbuild. Start-up time is a product feature: Ink, React and our
+// code are bundled (about half the start-up cost of loading them from node_modules) and split
+// into chunks at each dynamic import, so a verb or the dashboard's first frame loads only what it
+// uses (dist/meta.json lists what each chunk holds); heavy or asset-carrying packages stay
+// external and load lazily only when a command needs them.
 //   node scripts/build.mjs             build
 //   node scripts/build.mjs --if-stale  build only when a source is newer than dist/cli.js
 import { build } from 'esbuild';
-import { readdirSync, statSync, existsSync, rmSync, copyFileSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, rmSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,9 +52,26 @@ const emptyDevtools = {
   },
 };
 
+// Yoga's loader (emscripten) reads its own inline base64 wasm with fetch() of a data: URL when
+// fetch exists. In Node that loads the whole HTTP client (undici, about 25 ms of start-up) just to
+// decode a string before the first frame. Without fetch the loader decodes the string itself,
+// which is the path it takes wherever fetch is missing; the wasm is compiled the same way after.
+const YOGA_LOADER = /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/;
+export const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: YOGA_LOADER }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const uses = source.split('typeof fetch').length - 1;
+      if (uses === 0) return { contents: source, loader: 'js', warnings: [{ text: 'yoga-without-fetch: the yoga loader no longer tests "typeof fetch"; the patch is a no-op' }] };
+      return { contents: source.replaceAll('typeof fetch', 'typeof undefined'), loader: 'js' };
+    });
+  },
+};
+
 export async function bundle() {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
-  await build({
+  const { metafile } = await build({
     entryPoints: [join(root, 'src', 'cli.ts')],
     outdir: join(root, 'dist'),
     entryNames: '[name]',
@@ -67,12 +85,15 @@ export async function bundle() {
     sourcemap: 'linked',
     minifySyntax: true,
     external: EXTERNAL,
-    plugins: [emptyDevtools],
+    plugins: [emptyDevtools, yogaWithoutFetch],
     define: { 'process.env.NODE_ENV': '"production"' },
     // Bundled CommonJS (react, yoga) needs require() in ESM output.
     banner: { js: "import { createRequire as __agentdeckRequire } from 'node:module'; const require = __agentdeckRequire(import.meta.url);" },
     logLevel: 'warning',
+    metafile: true,
   });
+  // What each chunk holds and imports (tests check what the first frame loads).
+  writeFileSync(join(root, 'dist', 'meta.json'), JSON.stringify(metafile));
   // The PGlite worker runs as its own file (a worker thread), so it ships beside the bundle.
   copyFileSync(join(root, 'src', 'services', 'postgres', 'pglite-worker.mjs'), join(root, 'dist', 'pglite-worker.mjs'));
 }

@@ -1,5 +1,6 @@
 // The built binary in a real terminal: tmux at 120x40 in a temp git repository. Types a command,
-// reads the ticket id off the screen, quits with q and checks the terminal came back.
+// reads the ticket id off the screen, quits with q and checks the terminal came back; then the
+// other ways out: SIGTERM, and the terminal closing under it.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,14 +19,15 @@ function tmux(...args: string[]): string {
   return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 }
 
-function screen(): string {
-  return tmux('capture-pane', '-p', '-t', 'deck');
+function screen(pane = 'deck'): string {
+  return tmux('capture-pane', '-p', '-t', pane);
 }
 
-async function until(what: string, check: (s: string) => boolean, timeoutMs = 20_000): Promise<string> {
+/** Polls the pane (default: the first test's) until its screen passes `check`. */
+async function until(what: string, check: (s: string) => boolean, pane = 'deck', timeoutMs = 20_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const s = screen();
+    const s = screen(pane);
     if (check(s)) return s;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen was:\n${s}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -89,23 +91,44 @@ test('the dashboard files a ticket typed at the prompt and restores the terminal
 
 test('SIGTERM restores the terminal too', async () => {
   tmux('new-session', '-d', '-s', 'term', '-x', '120', '-y', '40', '-c', dir, 'env', 'PS1=$ ', 'bash', '--norc', '--noprofile');
-  const shot = (): string => tmux('capture-pane', '-p', '-t', 'term');
-  const wait = async (check: (s: string) => boolean): Promise<string> => {
-    const deadline = Date.now() + 20_000;
-    while (!check(shot())) {
-      if (Date.now() > deadline) throw new Error(`timed out; the screen was:\n${shot()}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return shot();
-  };
   tmux('send-keys', '-t', 'term', '-l', `echo BEFORE-TERM; '${node}' '${bin}'; echo "EXITED=$?"`);
   tmux('send-keys', '-t', 'term', 'Enter');
-  await wait((s) => s.includes('AGENTDECK') && s.includes('press @'));
+  await until('the dashboard', (s) => s.includes('AGENTDECK') && s.includes('press @'), 'term');
   const shell = tmux('list-panes', '-t', 'term', '-F', '#{pane_pid}').trim();
   const pid = execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).trim().split('\n')[0]!;
   process.kill(Number(pid), 'SIGTERM');
-  const back = await wait((s) => /^EXITED=\d+/m.test(s));
+  const back = await until('the shell again', (s) => /^EXITED=\d+/m.test(s), 'term');
   expect(back).toMatch(/^EXITED=143$/m);
   expect(back).toContain('BEFORE-TERM');
   expect(back).not.toContain('AGENTDECK');
+}, 60_000);
+
+test('closing the terminal ends the dashboard, with its work saved', async () => {
+  tmux('new-session', '-d', '-s', 'hup', '-x', '120', '-y', '40', '-c', dir, node, bin);
+  await until('the dashboard', (s) => s.includes('AGENTDECK') && s.includes('press @'), 'hup');
+  const pid = Number(tmux('list-panes', '-t', 'hup', '-F', '#{pane_pid}').trim());
+  tmux('send-keys', '-t', 'hup', '-l', '@agent create ticket "filed before the hangup"');
+  tmux('send-keys', '-t', 'hup', 'Enter');
+  await until('the ticket', (s) => s.includes('filed before the hangup') && /TASK-\d{4}-\d{3}/.test(s), 'hup');
+  // The terminal goes away: the pty closes and the process gets SIGHUP; writes and raw-mode
+  // changes to the dead terminal fail with EIO from then on.
+  tmux('kill-session', '-t', 'hup');
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 15_000;
+  while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(alive()).toBe(false);
+  const state = openStateAt(join(dir, '.agentdeck', 'state.db'));
+  try {
+    const titles = (state.db.prepare('SELECT title FROM tickets').all() as { title: string }[]).map((t) => t.title);
+    expect(titles).toContain('filed before the hangup');
+  } finally {
+    state.close();
+  }
 }, 60_000);
