@@ -8,7 +8,8 @@ import { EXIT_FAILED, EXIT_OK } from './exit.js';
 import { optional } from './external.js';
 import type { Io } from './io.js';
 import { printResult } from './print.js';
-import { openSession, type Session } from './session.js';
+import { openProjectState } from './project-state.js';
+import type { Session } from './session.js';
 
 export interface ConsoleOptions {
   readonly cwd: string;
@@ -21,47 +22,54 @@ export async function runConsole(io: Io, options: ConsoleOptions): Promise<numbe
   const project = loadProject(options.cwd, options.env);
   for (const w of project.warnings) io.err(w);
   const interactive = io.isTTY && options.stdin.isTTY === true;
-  // Time to the first frame: the UI chunk loads while the state db and engine open.
+  // Time to the first frame: the UI chunk loads while the state db opens and the store fills;
+  // the engine and the command registry load just after the first frame.
   const uiLoading = interactive ? optional(() => import('../ui/index.js')) : undefined;
-  const session = await openSession(project, { approvalCheckMs: interactive ? 30_000 : 0, deferNotifications: interactive });
+  const opened = openProjectState(project);
   const store = createDeckStore();
-  hydrate(store, session.state);
-  const ingestion = connectStore(store, session.bus);
+  hydrate(store, opened.state);
+  const ingestion = connectStore(store, opened.bus);
+  let sessionOpening: Promise<Session> | undefined;
+  const session = (): Promise<Session> =>
+    (sessionOpening ??= import('./session.js').then((m) =>
+      m.openSession(project, { opened, approvalCheckMs: interactive ? 30_000 : 0, deferNotifications: interactive }),
+    ));
   const stops: (() => void)[] = [];
   try {
-    if (!interactive) return await plainConsole(io, session, options.stdin, store, ingestion);
+    if (!interactive) return await plainConsole(io, await session(), options.stdin, store, ingestion);
     const ui = await uiLoading;
     if (!ui) {
       io.err('agentdeck: the dashboard is not part of this build; use agentdeck run "<command>"');
       return EXIT_FAILED;
     }
-    // After the first frame: the email notifier, and the local backup schedules (they run while
-    // the console is open; their outcome is a log line).
     let closing = false;
     stops.push(() => {
       closing = true;
     });
-    const afterFirstFrame = (): void => {
-      void session.startNotifications().catch((err: unknown) => logError(session, 'orchestrator', `email notifications did not start: ${String(err)}`));
+    // After the first frame: the engine (keys wait for it), then the email notifier and the local
+    // backup schedules (they run while the console is open; their outcome is a log line).
+    const afterFirstFrame = async (): Promise<void> => {
+      const s = await session();
+      void s.startNotifications().catch((err: unknown) => logError(s, 'orchestrator', `email notifications did not start: ${String(err)}`));
       void import('../agents/ops/scheduled.js').then(({ startBackupScheduler }) => {
         if (closing) return;
         stops.push(
           startBackupScheduler(
             project.root,
-            (line, o) => session.engine.dispatch(line, o),
+            (line, o) => s.engine.dispatch(line, o),
             60_000,
             (report) => {
-              for (const line of report.lines) session.bus.emit({ agent: 'ops', kind: 'log', level: report.ok ? 'info' : 'error', message: line });
+              for (const line of report.lines) s.bus.emit({ agent: 'ops', kind: 'log', level: report.ok ? 'info' : 'error', message: line });
             },
           ),
         );
-      }, (err: unknown) => logError(session, 'ops', `backup scheduler did not start: ${String(err)}`));
+      }, (err: unknown) => logError(s, 'ops', `backup scheduler did not start: ${String(err)}`));
     };
     return await ui.runDashboard({
       root: project.root,
-      engine: session.engine,
+      engine: { state: opened.state, dispatch: async (line, o) => (await session()).engine.dispatch(line, o) },
       store,
-      bus: session.bus,
+      bus: opened.bus,
       project: project.config.name,
       env: options.env,
       afterFirstFrame,
@@ -69,7 +77,13 @@ export async function runConsole(io: Io, options: ConsoleOptions): Promise<numbe
   } finally {
     for (const stop of stops) stop();
     ingestion.stop();
-    await session.close();
+    // The session closes the state db and the bus; if it never opened, close them here.
+    const s = await sessionOpening?.catch(() => undefined);
+    if (s) await s.close();
+    else {
+      opened.bus.close();
+      opened.state.close();
+    }
   }
 }
 

@@ -1,12 +1,13 @@
 // One project opened for commands: its state db, the event bus (redacting the project's
-// secrets), the orchestrator engine and the email notifier. Shared by `run` and the console.
+// secrets), the orchestrator engine and the email notifier. Shared by `run`, `mcp` and the console.
 import type { Engine } from '../agents/orchestrator/engine.js';
 import { createEngine } from '../agents/orchestrator/engine.js';
 import { pickRuntime } from '../agents/runtime/index.js';
 import type { Project } from '../services/config/project.js';
-import { createBus, type EventBus } from '../services/events/bus.js';
-import { openState, type StateDb } from '../services/state/db.js';
+import type { EventBus } from '../services/events/bus.js';
+import type { StateDb } from '../services/state/db.js';
 import type { startNotifications as StartNotifications } from '../services/email/index.js';
+import { openProjectState, type ProjectState } from './project-state.js';
 
 type Notifications = ReturnType<typeof StartNotifications>;
 
@@ -28,11 +29,12 @@ export interface SessionOptions {
   readonly approvalCheckMs?: number;
   /** Leave the email notifier to `startNotifications()` (the dashboard starts it after its first frame). */
   readonly deferNotifications?: boolean;
+  /** The state db and bus, already open (the dashboard draws its first frame from them); the session closes them. */
+  readonly opened?: ProjectState;
 }
 
 export async function openSession(project: Project, options: SessionOptions = {}): Promise<Session> {
-  const state = openState(project.root);
-  const bus = createBus({ state, secrets: project.secrets });
+  const { state, bus } = options.opened ?? openProjectState(project);
   const engine = createEngine({
     root: project.root,
     state,

@@ -61,9 +61,14 @@ export function App({ deck, ui, controller, project, target, helpLines, detailLi
   const { columns, rows } = useWindowSize();
   const d = useThrottledStore(deck, deckFrameMs);
   const s = useStore(ui);
-  useInput((input, key) => {
-    dispatchKey(ui.getState().mode, input, key, controller);
-  });
+  // Until the dashboard is ready for keys the handler is off, so Ink leaves them unread (the
+  // terminal is already in raw mode: nothing echoes); the only key handler before that point.
+  useInput(
+    (input, key) => {
+      dispatchKey(ui.getState().mode, input, key, controller);
+    },
+    { isActive: s.inputReady },
+  );
   const now = useNow(s.pending.length > 0 ? 100 : 1000, clock);
   const layout = useMemo(() => computeLayout(columns, rows, s.logsMaximized), [columns, rows, s.logsMaximized]);
   const help = useMemo(() => (s.mode === 'help' ? helpLines(columns) : []), [s.mode, columns, helpLines]);

@@ -1,7 +1,10 @@
-// The command registry as the prompt line uses it: parse (errors shown before anything runs),
-// Tab completion, and which commands ask for a confirmation in the dashboard first.
+// The command registry as the dashboard uses it: parse (errors shown before anything runs), Tab
+// completion, which commands ask for a confirmation first, and the commands part of the help.
+// The dashboard loads this module after its first frame (the registry builds every command's
+// schema when it loads).
 import { parse } from '../commands/parse.js';
 import { applyCompletion, complete } from '../commands/complete.js';
+import { renderOverview } from '../commands/help.js';
 import { TICKET_ID_IN_TEXT } from '../services/state/tickets.js';
 import type { CommandsApi } from './controller.js';
 
@@ -32,5 +35,6 @@ export function defaultCommands(): CommandsApi {
       return { line: applyCompletion(line, c), candidates: c.candidates };
     },
     confirmOf,
+    overview: (width) => renderOverview(width),
   };
 }

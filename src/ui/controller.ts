@@ -25,6 +25,8 @@ export interface CommandsApi {
   complete(line: string): { readonly line: string; readonly candidates: readonly string[] };
   /** Whether a parsed command asks for a confirmation before it runs, and how. */
   confirmOf?(line: string): { readonly typed?: string; readonly summary: string } | null;
+  /** The commands part of the help overlay, for a width. */
+  overview?(width: number): readonly string[];
 }
 
 export interface ControllerOptions {
@@ -45,6 +47,7 @@ export interface ControllerOptions {
 }
 
 const PAGE_MIN = 1;
+const LINE_BREAK = /\r\n|\r|\n/;
 
 export function createController(o: ControllerOptions): Actions & {
   run(line: string): Promise<CommandResult | null>;
@@ -220,6 +223,29 @@ export function createController(o: ControllerOptions): Actions & {
 
   const setPromptFromOutside = (value: string): void => set({ prompt: value, promptRev: get().promptRev + 1, promptError: null });
 
+  /**
+   * Text that reaches the prompt in one piece (keys typed ahead while the dashboard starts, a
+   * paste) can hold line breaks: each finished line runs as if Enter followed it, until one needs
+   * attention (a parse error, a confirmation); what follows the last break stays in the prompt.
+   */
+  const enterLines = (lines: readonly string[]): void => {
+    const last = lines.at(-1) ?? '';
+    const finished = lines.slice(0, -1);
+    for (const [i, line] of finished.entries()) {
+      set({ mode: 'prompt' });
+      setPromptFromOutside(line);
+      submit();
+      if (get().mode !== 'normal') {
+        const left = finished.length - i - 1 + (last.trim() ? 1 : 0);
+        if (left > 0) notice(`${left} more typed line${left === 1 ? '' : 's'} not run: this one needs attention first`);
+        return;
+      }
+    }
+    if (!last) return;
+    set({ mode: 'prompt', promptHint: null });
+    setPromptFromOutside(last);
+  };
+
   const jump = (direction: 1 | -1): void => {
     const s = get();
     if (!s.filter.trim()) {
@@ -338,6 +364,11 @@ export function createController(o: ControllerOptions): Actions & {
     prevMatch: () => jump(-1),
     prompt: (input) => {
       const text = input.startsWith(':') ? input.slice(1) : input;
+      const lines = text.split(LINE_BREAK);
+      if (lines.length > 1) {
+        enterLines(lines);
+        return;
+      }
       set({ mode: 'prompt', promptError: null, promptHint: null });
       setPromptFromOutside(text);
     },
@@ -439,7 +470,11 @@ export function createController(o: ControllerOptions): Actions & {
   return {
     ...actions,
     run,
-    setPrompt: (value) => set({ prompt: value, promptError: null, historyIndex: null }),
+    setPrompt: (value) => {
+      const lines = value.split(LINE_BREAK);
+      if (lines.length > 1) enterLines(lines);
+      else set({ prompt: value, promptError: null, historyIndex: null });
+    },
     setFilter: (value) => set({ filter: value, match: null, logAnchor: null }),
     setDialogInput: (value) => {
       const d = get().dialog;

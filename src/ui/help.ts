@@ -1,6 +1,5 @@
 // The help overlay's lines, generated from the live keymap and the command registry, so help
 // always says what the keys and commands really do.
-import { renderOverview } from '../commands/help.js';
 import { BINDINGS, type Binding } from './keymap/bindings.js';
 import { keyLabel } from './keymap/keys.js';
 import { paint } from './format/text.js';
@@ -33,11 +32,14 @@ export function keymapLines(bindings: readonly Binding[] = BINDINGS): string[] {
   return lines;
 }
 
-/** Keys first, then the registry's command overview (the same one `agentdeck --help` prints). */
-export function helpLines(width: number): string[] {
+/**
+ * Keys first, then the registry's command overview (the same one `agentdeck --help` prints;
+ * `overview` is CommandsApi.overview).
+ */
+export function helpLines(width: number, overview: (width: number) => readonly string[]): string[] {
   return [
     ...keymapLines(),
     paint('bold', 'Commands (after @ or :, with or without "@agent "; "help <command>" shows one in full)'),
-    ...renderOverview(Math.max(40, width - 4)),
+    ...overview(Math.max(40, width - 4)),
   ];
 }

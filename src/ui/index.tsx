@@ -8,10 +8,8 @@ import type { StateDb } from '../services/state/db.js';
 import { hydrate } from '../store/hydrate.js';
 import type { DeckStore } from '../store/store.js';
 import { readRunDetail, readTicketDetail, type DetailDoc } from '../store/ui-detail.js';
-import { publishHealth } from '../store/ui-health.js';
 import type { ReactElement } from 'react';
 import { App, type Controller, type ViewRef } from './App.js';
-import { defaultCommands } from './commands.js';
 import { createController, type CommandsApi, type DashboardEngine } from './controller.js';
 import { detailLines } from './detail.js';
 import { helpLines } from './help.js';
@@ -36,6 +34,7 @@ export interface DashboardOptions {
   readonly target?: string;
   /** Reloads data (R); default: hydrate the store from the engine's state db. */
   readonly refresh?: () => Promise<void>;
+  /** The command registry for the prompt and help; default: loaded just after the first frame. */
   readonly commands?: CommandsApi;
   readonly env?: NodeJS.ProcessEnv;
   readonly stdout?: NodeJS.WriteStream;
@@ -47,8 +46,12 @@ export interface DashboardOptions {
   readonly patchConsole?: boolean;
   /** Listen to process signals and crashes (default true; tests turn it off). */
   readonly handleProcess?: boolean;
-  /** Work that waits until the first frame is drawn (start-up time is the first frame). */
-  readonly afterFirstFrame?: () => void;
+  /**
+   * Work that waits until the first frame is drawn (start-up time is the first frame). Keys typed
+   * meanwhile wait unread and are handled, in order, once it settles; if it fails, the dashboard
+   * ends with exit code 1 and says why.
+   */
+  readonly afterFirstFrame?: () => void | Promise<void>;
 }
 
 export interface Dashboard {
@@ -71,6 +74,8 @@ export interface DashboardParts {
   readonly viewRef: ViewRef;
   /** Runs the health checks and publishes them (the header's light). */
   health(): Promise<void>;
+  /** Loads what the first frame did not need (the registry, afterFirstFrame), then lets keys in. */
+  finishStart(): Promise<void>;
 }
 
 /** Everything the dashboard is made of, wired, but not rendered (tests render it themselves). */
@@ -78,11 +83,12 @@ export function buildDashboard(options: DashboardOptions, exit: (code: number) =
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? process.stdout;
   const path = historyPath(options.root);
-  const ui = createUiStore(loadHistory(path));
+  let registry = options.commands;
+  const ui = createUiStore(loadHistory(path), registry !== undefined && options.afterFirstFrame === undefined);
   const viewRef: ViewRef = { layout: computeLayout(stdout.columns || 80, stdout.rows || 24), overlayLines: 0 };
   const state = options.engine.state;
   const health = async (): Promise<void> => {
-    if (options.bus) await publishHealth(options.bus, options.root, env);
+    if (options.bus) await (await import('../store/ui-health.js')).publishHealth(options.bus, options.root, env);
   };
   const refresh =
     options.refresh ??
@@ -90,11 +96,29 @@ export function buildDashboard(options: DashboardOptions, exit: (code: number) =
       if (state) hydrate(options.store, state);
       await health();
     });
+  // Keys reach the controller only once inputReady is set, and that waits for the registry.
+  const loaded = (): CommandsApi => {
+    if (!registry) throw new Error('the command registry is not loaded yet');
+    return registry;
+  };
+  const commands: CommandsApi = {
+    parse: (line) => loaded().parse(line),
+    complete: (line) => loaded().complete(line),
+    confirmOf: (line) => loaded().confirmOf?.(line) ?? null,
+    overview: (width) => loaded().overview?.(width) ?? [],
+  };
+  const help = (width: number): string[] => helpLines(width, commands.overview!);
+  const finishStart = async (): Promise<void> => {
+    if (ui.getState().inputReady) return;
+    const [api] = await Promise.all([registry ?? import('./commands.js').then((m) => m.defaultCommands()), options.afterFirstFrame?.()]);
+    registry = api;
+    ui.setState({ inputReady: true });
+  };
   const controller = createController({
     ui,
     deck: options.store,
     engine: options.engine,
-    commands: options.commands ?? defaultCommands(),
+    commands,
     history: historyFile(path, options.bus?.redact),
     redact: options.bus?.redact,
     exit: () => exit(0),
@@ -109,12 +133,12 @@ export function buildDashboard(options: DashboardOptions, exit: (code: number) =
       controller={controller}
       project={options.project ?? (basename(options.root) || 'project')}
       target={options.target ?? (env.SUPABASE_PROJECT_REF ? `linked ${env.SUPABASE_PROJECT_REF}` : 'local')}
-      helpLines={helpLines}
+      helpLines={help}
       detailLines={(d, deck) => detailLines(d, deck, detail(d), ui.getState().outcome)}
       viewRef={viewRef}
     />
   );
-  return { ui, controller, element, viewRef, health };
+  return { ui, controller, element, viewRef, health, finishStart };
 }
 
 export function startDashboard(options: DashboardOptions): Dashboard {
@@ -130,14 +154,29 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     if (ended) return;
     ended = true;
     code = exitCode;
-    for (const c of cleanups.splice(0)) c();
+    for (const c of cleanups.splice(0)) {
+      try {
+        c();
+      } catch {
+        // A terminal that is gone (EIO from setRawMode): the rest still has to be undone.
+      }
+    }
     instance?.unmount();
   };
 
-  const { element, health } = buildDashboard(options, exit);
+  const stdin = options.stdin ?? process.stdin;
+  const { element, health, finishStart, ui } = buildDashboard(options, exit);
+  // Keys typed before the dashboard takes input stay unread in the terminal; raw mode now keeps
+  // the terminal from echoing them over the first frame. Ink owns raw mode once input is on.
+  if (!ui.getState().inputReady && stdin.isTTY && typeof stdin.setRawMode === 'function') {
+    stdin.setRawMode(true);
+    cleanups.push(() => {
+      if (!ui.getState().inputReady) stdin.setRawMode(false);
+    });
+  }
   instance = render(element, {
     stdout,
-    stdin: options.stdin ?? process.stdin,
+    stdin,
     stderr,
     alternateScreen: true,
     // The caller decided this is a terminal; Ink alone would turn interactivity off whenever a CI
@@ -151,10 +190,15 @@ export function startDashboard(options: DashboardOptions): Dashboard {
     incrementalRendering: true,
   });
 
-  if (options.afterFirstFrame) {
-    const after = setTimeout(options.afterFirstFrame, 0);
-    cleanups.push(() => clearTimeout(after));
-  }
+  // The first frame is on the screen: load the rest (registry, afterFirstFrame), then take keys.
+  const after = setTimeout(() => {
+    finishStart().catch((err: unknown) => {
+      if (ended) return;
+      exit(1);
+      stderr.write(`agentdeck: the dashboard could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    });
+  }, 0);
+  cleanups.push(() => clearTimeout(after));
 
   // Off the render path, and after the first frame: the checks load the HTTP stack (undici, TLS),
   // which would otherwise compete with the first frame.

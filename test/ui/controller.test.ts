@@ -46,6 +46,31 @@ const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 const logs = (n: number): LogLine[] => Array.from({ length: n }, (_, i) => ({ id: i + 1, ts: 0, agent: 'ops', level: 'info', message: `m${i + 1}`, runId: i === 4 ? 'RUN-0005' : undefined, ticketId: i === 5 ? 'BUG-2026-006' : undefined }));
 
 describe('controller', () => {
+  test('text with line breaks (typed ahead, pasted) runs line by line, as if Enter followed each', async () => {
+    const { c, ui, ran } = setup();
+    c.prompt('@create ticket "a"\r@create ticket "b"\n@create', ['@']);
+    await flush();
+    expect(ran).toEqual(['@create ticket "a"', '@create ticket "b"']);
+    expect(ui.getState()).toMatchObject({ mode: 'prompt', prompt: '@create', history: ['first', 'second', '@create ticket "a"', '@create ticket "b"'] });
+    // Typed into the open prompt: what was there is the start of the first line.
+    c.setPrompt('@create ticket "c"\r');
+    await flush();
+    expect(ran.at(-1)).toBe('@create ticket "c"');
+    expect(ui.getState().mode).toBe('normal');
+  });
+
+  test('the lines stop at one that needs attention, and say how many did not run', async () => {
+    const { c, ui, ran } = setup();
+    c.prompt(':bad one\rstatus\rstatus', [':']);
+    await flush();
+    expect(ran).toEqual([]);
+    expect(ui.getState()).toMatchObject({ mode: 'prompt', prompt: 'bad one', notice: '2 more typed lines not run: this one needs attention first' });
+    c.setPrompt('purge BUG-2026-001\rstatus');
+    expect(ui.getState().mode).toBe('dialog');
+    expect(ui.getState().notice).toBe('1 more typed line not run: this one needs attention first');
+    expect(ran).toEqual([]);
+  });
+
   test('refresh reports success and failure as a notice', async () => {
     const { c, ui } = setup();
     c.refresh('R', ['R']);

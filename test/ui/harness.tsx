@@ -31,25 +31,34 @@ export class FakeStdout extends EventEmitter {
   }
 }
 
+/**
+ * A terminal's stdin as Ink reads it: what is written waits until read (as typed-ahead keys wait
+ * in a real terminal), and 'readable' fires when data arrives or a reader starts listening.
+ */
 export class FakeStdin extends EventEmitter {
   isTTY = true;
-  private data: string | null = null;
+  rawMode = false;
+  private queued: string[] = [];
+  constructor() {
+    super();
+    this.on('newListener', (event) => {
+      if (event === 'readable' && this.queued.length > 0) setImmediate(() => this.emit('readable'));
+    });
+  }
   write = (data: string): void => {
-    this.data = data;
+    this.queued.push(data);
     this.emit('readable');
     this.emit('data', data);
   };
   setEncoding(): void {}
-  setRawMode(): void {}
+  setRawMode(on: boolean): void {
+    this.rawMode = on;
+  }
   resume(): void {}
   pause(): void {}
   ref(): void {}
   unref(): void {}
-  read = (): string | null => {
-    const { data } = this;
-    this.data = null;
-    return data;
-  };
+  read = (): string | null => this.queued.shift() ?? null;
 }
 
 export interface Rendered {

@@ -1,6 +1,7 @@
 // The whole dashboard over the real engine, bus, store and a temp state db, rendered by the real
 // Ink renderer into fake streams of a chosen size.
 import { connectStore, createDeckStore, hydrate, type DeckStore } from '../../src/store/index.js';
+import { defaultCommands } from '../../src/ui/commands.js';
 import { buildDashboard, type DashboardParts } from '../../src/ui/index.js';
 import { makeContext, type TestContext } from '../helpers/context.js';
 import { renderAt, type Rendered } from './harness.js';
@@ -20,7 +21,7 @@ export function mountDashboard(options: { columns?: number; rows?: number; root?
   hydrate(store, t.state);
   const ingestion = connectStore(store, t.bus, { flushMs: 20 });
   let code: number | null = null;
-  const parts = buildDashboard({ root: t.root, engine: t.engine, store, bus: t.bus, project: 'crm-app', target: 'local', env: {} }, (c) => {
+  const parts = buildDashboard({ root: t.root, engine: t.engine, store, bus: t.bus, project: 'crm-app', target: 'local', env: {}, commands: defaultCommands() }, (c) => {
     code = c;
   });
   const r = renderAt(parts.element, options.columns ?? 120, options.rows ?? 40);

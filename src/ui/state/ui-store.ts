@@ -98,11 +98,16 @@ export interface UiState {
   readonly outcome: Outcome | null;
   /** A one-line notice (refreshed, nothing selected...). */
   readonly notice: string | null;
+  /**
+   * False while the dashboard finishes starting after its first frame (the command registry and
+   * the engine load then): keys wait unread in the terminal and are handled, in order, once true.
+   */
+  readonly inputReady: boolean;
 }
 
 export type UiStore = ReturnType<typeof createUiStore>;
 
-export function createUiStore(history: readonly string[] = []) {
+export function createUiStore(history: readonly string[] = [], inputReady = true) {
   return createStore<UiState>()(() => ({
     mode: 'normal',
     previousMode: 'normal',
@@ -126,5 +131,6 @@ export function createUiStore(history: readonly string[] = []) {
     pending: [],
     outcome: null,
     notice: null,
+    inputReady,
   }));
 }
