@@ -69,6 +69,16 @@ export const yogaWithoutFetch = {
   },
 };
 
+// Ink and its text helpers import string-width; they get src/ui/format/string-width.ts instead,
+// which answers the common case (one-column characters only) at once and passes the rest on.
+const STRING_WIDTH = join(root, 'src', 'ui', 'format', 'string-width.ts');
+export const fastStringWidth = {
+  name: 'fast-string-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, (args) => (args.importer === STRING_WIDTH ? undefined : { path: STRING_WIDTH }));
+  },
+};
+
 export async function bundle() {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   const { metafile } = await build({
@@ -85,7 +95,7 @@ export async function bundle() {
     sourcemap: 'linked',
     minifySyntax: true,
     external: EXTERNAL,
-    plugins: [emptyDevtools, yogaWithoutFetch],
+    plugins: [emptyDevtools, yogaWithoutFetch, fastStringWidth],
     define: { 'process.env.NODE_ENV': '"production"' },
     // Bundled CommonJS (react, yoga) needs require() in ESM output.
     banner: { js: "import { createRequire as __agentdeckRequire } from 'node:module'; const require = __agentdeckRequire(import.meta.url);" },

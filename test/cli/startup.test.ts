@@ -1,6 +1,6 @@
 // What the dashboard loads before its first frame, read from the built bundle: the engine, the
-// command registry and zod's full namespace wait until after it, and Ink's layout engine starts
-// without Node's HTTP client.
+// command registry and zod's full namespace wait until after it, Ink measures text with the fast
+// string width, and Ink's layout engine starts without Node's HTTP client.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,6 +46,8 @@ test('the first frame loads neither the engine nor the command registry, and onl
   expect(first).toContain('src/store/hydrate.ts');
   expect(first).toContain('src/services/state/db.ts');
   expect(first).toContain('src/ui/App.tsx');
+  // Ink measures text with the fast string width (scripts/build.mjs points string-width there).
+  expect(first).toContain('src/ui/format/string-width.ts');
   // What loads after it is not.
   for (const later of ['src/agents/orchestrator/engine.ts', 'src/commands/registry.ts', 'src/cli/session.ts', 'src/services/health/run.ts']) expect(first).not.toContain(later);
   // zod's messages in English only (`import { z }` would bring every language).
