@@ -4,7 +4,8 @@
 //   2. with a synthetic 5,000 events/s stream into the bus for 10 s (the hidden hook
 //      AGENTDECK_SYNTHETIC_EVENTS, see src/ui/synthetic.ts): keystroke-to-echo p50/p95 and the
 //      process's CPU use in % of one core;
-//   3. RSS after 1,000,000 events (ring buffers bounded; the events are all in the state db).
+//   3. RSS after 1,000,000 events (ring buffers bounded; the events are all in the state db);
+//   4. the first frame again in that project, with its history in the state db.
 // Prints figures and ratios; asserts nothing.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -197,6 +198,14 @@ try {
   const stored = (state.db.prepare("SELECT count(*) AS n FROM events WHERE message LIKE 'synthetic event %'").get() as { n: number }).n;
   state.close();
   console.log(`events kept in the state db (both streams): ${stored.toLocaleString('en-US')}`);
+
+  // 4. The first frame again, now that the project has history: the store hydrates the recent
+  // log lines, runs and tickets from that state db, and the panes draw them.
+  const busyTimes: number[] = [];
+  for (let i = 0; i < 5; i++) busyTimes.push(await firstFrame(dashboard(), dashboardReady));
+  console.log(
+    `first full frame with ${stored.toLocaleString('en-US')} events in the state db (median of 5): ${ms(median(busyTimes))} [${busyTimes.map((x) => x.toFixed(0)).join(', ')}]`,
+  );
 } finally {
   try {
     tmux('kill-server');
