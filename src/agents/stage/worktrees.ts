@@ -1,7 +1,7 @@
 // Staged environments: one git worktree per ticket at `staged/<stamp>_<ticket>/` on branch
 // `agentdeck/<ticket>`. Their record (path, base branch) lives in the state db's kv table.
-import { existsSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CommandError, type CommandContext } from '../types.js';
 import {
   branchExists,
@@ -94,11 +94,45 @@ export async function ensureStaged(ctx: CommandContext, ticketId: string): Promi
 /**
  * True when the absolute `path` is the worktree `dir` or inside it. Compared as paths, not as
  * strings: `staged/x_BUG-10` is not inside `staged/x_BUG-1`, and `..` segments are resolved.
+ * Symlinks are followed too: a worktree's `node_modules` links to the project's, so a path under
+ * it is outside the worktree.
  */
 export function inWorktree(dir: string, path: string): boolean {
-  if (!isAbsolute(path)) return false;
-  const rel = relative(resolve(dir), resolve(path));
+  if (!isAbsolute(path) || !contains(resolve(dir), resolve(path))) return false;
+  const realDir = realLocation(resolve(dir));
+  const realPath = realLocation(resolve(path));
+  return realDir !== null && realPath !== null && contains(realDir, realPath);
+}
+
+function contains(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/** Where `path` really is: its deepest existing ancestor with symlinks resolved, plus the rest; null for a dangling link. */
+function realLocation(path: string): string | null {
+  const rest: string[] = [];
+  let at = path;
+  while (!lexists(at)) {
+    const parent = dirname(at);
+    if (parent === at) return path;
+    rest.unshift(basename(at));
+    at = parent;
+  }
+  try {
+    return join(realpathSync(at), ...rest);
+  } catch {
+    return null;
+  }
+}
+
+function lexists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Commits whatever is pending in the worktree; returns the branch head. */

@@ -1,6 +1,6 @@
 // StageAgent on real git repositories (the sample app), through the real engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandResult } from '../../../src/agents/types.js';
 import { ensureIgnoreRules, stagedDirName, stamp } from '../../../src/agents/stage/layout.js';
@@ -11,6 +11,7 @@ import { openTarget } from '../../../src/services/postgres/index.js';
 import { ensureHistory, readHistory, recordApplied } from '../../../src/agents/migrator/history.js';
 import { buildSampleApp, type SampleApp } from '../../fixtures/sample-app/build.js';
 import { makeContext, type TestContext } from '../../helpers/context.js';
+import { tempDir } from '../../helpers/tmp.js';
 
 const stagedFile = (t: TestContext, ticket: string, path: string, content: string): void => {
   const staged = getStaged(t.root, ticket);
@@ -43,6 +44,27 @@ describe('inWorktree', () => {
     expect(inWorktree(wt, `${wt}/../other/a.ts`)).toBe(false);
     expect(inWorktree(wt, `${wt}/lib/../../other/a.ts`)).toBe(false);
     expect(inWorktree(wt, 'lib/a.ts')).toBe(false);
+  });
+
+  it('follows symlinks: the linked node_modules and links pointing out are outside', () => {
+    const { dir, cleanup } = tempDir('agentdeck-inwt-');
+    try {
+      const project = join(dir, 'project');
+      const tree = join(project, 'staged', 'x_BUG-1');
+      mkdirSync(join(project, 'node_modules', 'pkg'), { recursive: true });
+      mkdirSync(join(tree, 'src'), { recursive: true });
+      symlinkSync(join(project, 'node_modules'), join(tree, 'node_modules'));
+      symlinkSync(join(dir, 'nowhere'), join(tree, 'dangling'));
+      symlinkSync(join(tree, 'src'), join(tree, 'src-link'));
+      expect(inWorktree(tree, join(tree, 'src', 'new', 'file.ts'))).toBe(true);
+      expect(inWorktree(tree, join(tree, 'src-link', 'a.ts'))).toBe(true);
+      expect(inWorktree(tree, join(tree, 'node_modules', 'pkg', 'index.js'))).toBe(false);
+      expect(inWorktree(tree, join(tree, 'node_modules'))).toBe(false);
+      expect(inWorktree(tree, join(tree, 'dangling'))).toBe(false);
+      expect(inWorktree(tree, join(tree, 'dangling', 'a.ts'))).toBe(false);
+    } finally {
+      cleanup();
+    }
   });
 });
 
