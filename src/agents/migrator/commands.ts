@@ -194,8 +194,8 @@ async function maintain(
 
 export const handlers: HandlerTable = Object.fromEntries([
   handle(migrateStatus, (ctx) => status(ctx)),
-  handle(migrateCreate, (ctx, args) => migrateFromText(ctx, args.description)),
-  handle(generateMigrationSpec, (ctx, args) => generateNamed(ctx, args.name)),
+  handle(migrateCreate, (ctx, args) => migrateFromText(ctx, args.description, args.ticket)),
+  handle(generateMigrationSpec, (ctx, args) => generateNamed(ctx, args.name, args.ticket)),
   handle(migrateExecute, (ctx, args) => execute(ctx, { dryRun: args.dryRun })),
   handle(dbAnalyzePerformance, (ctx) => analyze(ctx)),
   handle(dbOptimizeTable, (ctx, args) => maintain(ctx, dbOptimizeTable.id, { name: args.name }, args.dryRun, (db) => planOptimize(db, args.name))),

@@ -1,9 +1,13 @@
 // Creating a migration: from the spec (no model) or from words (the model runtime drafts it).
 // Either way the draft is written with its rollback, safety-checked and dry-run on top of the
-// schema the existing migrations build.
+// schema the existing migrations build. With --ticket it goes into the ticket's staged worktree
+// (committed there once its dry run passes), so it deploys, and rolls back, with the ticket.
+import { join, relative } from 'node:path';
 import * as z from 'zod';
 import { engineOf } from '../orchestrator/internals.js';
 import { askModel } from '../runtime/ask.js';
+import { requireTicket } from '../stage/state.js';
+import { commitStaged, ensureStaged, type Staged } from '../stage/worktrees.js';
 import { CommandError, fail, needsModel, ok, type CommandContext, type CommandResult } from '../types.js';
 import { unwrap } from './common.js';
 import { describeDryRun, dryRun } from './dry-run.js';
@@ -52,9 +56,25 @@ function specFailure(err: unknown): CommandResult | null {
   return e instanceof SpecError ? { ...fail('bad_spec', `migration spec: ${e.message}`), lines: ['The spec accepts:', ...SPEC_LINES] } : null;
 }
 
+/** Where a new migration goes: the project, or the ticket's staged worktree. */
+interface Home {
+  readonly dir: string;
+  readonly staged: Staged | null;
+  /** A path relative to `dir` as the project sees it. */
+  shown(file: string): string;
+}
+
+async function homeOf(ctx: CommandContext, ticket: string | undefined): Promise<Home> {
+  if (!ticket) return { dir: ctx.root, staged: null, shown: (file) => file };
+  const id = requireTicket(ctx, ticket.toUpperCase()).id;
+  const { staged } = await ensureStaged(ctx, id);
+  return { dir: staged.path, staged, shown: (file) => join(relative(ctx.root, staged.path), file) };
+}
+
 /** Analyze the current schema, write the draft and its rollback, check it and dry-run it. */
-async function createMigration(ctx: CommandContext, what: string, produce: Producer): Promise<CommandResult> {
-  const existing = listMigrations(ctx.root);
+async function createMigration(ctx: CommandContext, what: string, produce: Producer, ticket: string | undefined): Promise<CommandResult> {
+  const home = await homeOf(ctx, ticket);
+  const existing = listMigrations(home.dir);
   const scratch = await openScratch();
   try {
     let replayed = false;
@@ -73,8 +93,8 @@ async function createMigration(ctx: CommandContext, what: string, produce: Produ
       created = await ctx.step('PLAN', 'write the migration and its rollback', async () => {
         const draft = await produce(base.catalog);
         const header = `-- ${what.replace(/\s+/g, ' ').slice(0, 300)}\n-- Rollback: supabase/rollbacks/<this file's name>.down.sql\n\n`;
-        const w = writeMigration(ctx.root, draft.name, header + draft.up, `-- Rollback of the migration of the same name in supabase/migrations\n\n${draft.down}`);
-        return { file: w.file, rollbackFile: w.rollbackFile, version: w.version };
+        const w = writeMigration(home.dir, draft.name, header + draft.up, `-- Rollback of the migration of the same name in supabase/migrations\n\n${draft.down}`);
+        return { file: home.shown(w.file), rollbackFile: home.shown(w.rollbackFile), version: w.version };
       });
     } catch (err) {
       const failure = specFailure(err);
@@ -83,7 +103,7 @@ async function createMigration(ctx: CommandContext, what: string, produce: Produ
     }
     ctx.log('success', 'Creating rollback plan', { rollback: created.rollbackFile });
 
-    const file = listMigrations(ctx.root).find((m) => m.version === created.version)!;
+    const file = listMigrations(home.dir).find((m) => m.version === created.version)!;
     const report = await ctx.step('VALIDATE', 'dry-run the migration and its rollback', async () => {
       const r = await dryRun([], [file], { scratch, signal: ctx.signal });
       return { ok: r.ok, errors: r.errors, lines: describeDryRun(r).slice(1), safety: r.candidates[0]?.safety ?? null };
@@ -97,6 +117,10 @@ async function createMigration(ctx: CommandContext, what: string, produce: Produ
       ctx.log('error', `Dry run failed: ${created.file}`);
       return { ...fail('dry_run_failed', `${created.file} was written but its dry run failed; fix it or delete it with its rollback`), lines };
     }
+    if (home.staged) {
+      const staged = home.staged;
+      await ctx.step('EXECUTE', `commit the migration in ${staged.ticketId}'s worktree`, () => commitStaged(staged, `Migration ${created.version}: ${what.replace(/\s+/g, ' ').slice(0, 60)}`));
+    }
     ctx.log('success', `Migration ready: ${created.file}`);
     return ok(`Migration ready: ${created.file} (rollback ${created.rollbackFile})`, { ...created, safety, needsApproval: safety?.needsApproval ?? false }, lines);
   } finally {
@@ -104,7 +128,7 @@ async function createMigration(ctx: CommandContext, what: string, produce: Produ
   }
 }
 
-async function fromSpec(ctx: CommandContext, specText: string, name: string | null): Promise<CommandResult> {
+async function fromSpec(ctx: CommandContext, specText: string, name: string | null, ticket: string | undefined): Promise<CommandResult> {
   let changes: Change[];
   try {
     changes = await ctx.step('UNDERSTAND', 'read the migration spec', async () => parseSpec(specText));
@@ -113,10 +137,15 @@ async function fromSpec(ctx: CommandContext, specText: string, name: string | nu
     if (failure) return failure;
     throw err;
   }
-  return createMigration(ctx, specText, async (catalog) => {
-    const sql = generateMigration(changes, lookupFromCatalog(catalog));
-    return { name: name ?? nameOf(changes), up: sql.up, down: sql.down };
-  });
+  return createMigration(
+    ctx,
+    specText,
+    async (catalog) => {
+      const sql = generateMigration(changes, lookupFromCatalog(catalog));
+      return { name: name ?? nameOf(changes), up: sql.up, down: sql.down };
+    },
+    ticket,
+  );
 }
 
 const DraftSchema = z.object({
@@ -126,7 +155,7 @@ const DraftSchema = z.object({
 });
 
 /** Words -> the model runtime drafts the SQL; without a model: needs_model, with the spec shown. */
-async function fromWords(ctx: CommandContext, description: string, name: string | null): Promise<CommandResult> {
+async function fromWords(ctx: CommandContext, description: string, name: string | null, ticket: string | undefined): Promise<CommandResult> {
   if (!engineOf(ctx).runtime.hasModel) {
     return { ...needsModel('Writing a migration from a description in words'), lines: ['Without a model, write the change in the migration spec:', ...SPEC_LINES] };
   }
@@ -149,27 +178,28 @@ async function fromWords(ctx: CommandContext, description: string, name: string 
     const draft = DraftSchema.safeParse(answer.structured);
     if (!draft.success) throw new CommandError('model_failed', 'the model did not answer with a migration (name, up and down SQL)');
     return { name: name ?? draft.data.name, up: `${draft.data.up}\n`, down: `${draft.data.down}\n` };
-  });
+  }, ticket);
 }
 
 /** `migrate "<description>"`: the spec when it reads as one, else words for the model. */
-export function migrateFromText(ctx: CommandContext, description: string): Promise<CommandResult> {
-  return looksLikeSpec(description) ? fromSpec(ctx, description, null) : fromWords(ctx, description, null);
+export function migrateFromText(ctx: CommandContext, description: string, ticket?: string): Promise<CommandResult> {
+  return looksLikeSpec(description) ? fromSpec(ctx, description, null, ticket) : fromWords(ctx, description, null, ticket);
 }
 
 /** `generate migration <name>`, `<name>: <spec>` or `<spec>`; a bare name writes an empty pair to fill in. */
-export async function generateNamed(ctx: CommandContext, text: string): Promise<CommandResult> {
+export async function generateNamed(ctx: CommandContext, text: string, ticket?: string): Promise<CommandResult> {
   const colon = /^([A-Za-z0-9_-]+)\s*:\s*(.+)$/s.exec(text);
-  if (colon) return looksLikeSpec(colon[2]!) ? fromSpec(ctx, colon[2]!, colon[1]!) : fromWords(ctx, colon[2]!, colon[1]!);
-  if (/\s/.test(text)) return migrateFromText(ctx, text);
+  if (colon) return looksLikeSpec(colon[2]!) ? fromSpec(ctx, colon[2]!, colon[1]!, ticket) : fromWords(ctx, colon[2]!, colon[1]!, ticket);
+  if (/\s/.test(text)) return migrateFromText(ctx, text, ticket);
+  const home = await homeOf(ctx, ticket);
   const created = await ctx.step('PLAN', 'write an empty migration and rollback', async () => {
     const w = writeMigration(
-      ctx.root,
+      home.dir,
       text,
       `-- ${text}\n-- Write the migration's SQL here; its rollback goes in supabase/rollbacks/ (same name, .down.sql).\n`,
       `-- Rollback of ${text}: SQL that undoes the migration.\n`,
     );
-    return { file: w.file, rollbackFile: w.rollbackFile, version: w.version };
+    return { file: home.shown(w.file), rollbackFile: home.shown(w.rollbackFile), version: w.version };
   });
   ctx.log('success', `Created migration: ${created.file}`);
   return ok(`Created empty migration ${created.file} and rollback ${created.rollbackFile}`, created, [created.file, created.rollbackFile]);

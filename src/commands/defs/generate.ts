@@ -1,7 +1,7 @@
 // CodeSmith's generators (and the Migrator's `generate migration`). Output goes to a staged worktree.
 import * as z from 'zod';
 import { arg, defineCommand, flag } from '../define.js';
-import { restText, ticketFlag } from './shared.js';
+import { migrationTicketFlag, restText, ticketFlag } from './shared.js';
 
 const identifier = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/);
 const IDENTIFIER_ACCEPTS = 'a name of letters, digits, _ or - starting with a letter (up to 64)';
@@ -70,10 +70,10 @@ export const generateMigration = defineCommand({
       usage: '<name>',
     }),
   ],
-  flags: [ticketFlag],
+  flags: [migrationTicketFlag],
   summary: 'Generate a migration and its rollback',
-  help: 'Writes supabase/migrations/<YYYYMMDDHHMMSS>_<slug>.sql and a matching rollback file; common changes come from the documented spec without a model.',
-  examples: ['generate migration add_customer_preferences'],
+  help: 'Writes supabase/migrations/<YYYYMMDDHHMMSS>_<slug>.sql and a matching rollback file (in the ticket\'s staged worktree with --ticket); common changes come from the documented spec without a model.',
+  examples: ['generate migration add_customer_preferences', 'generate migration add_customer_preferences --ticket FEAT-2025-003'],
   agent: 'migrator',
   approval: null,
   mode: 'run',

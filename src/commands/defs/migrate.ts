@@ -1,6 +1,6 @@
 // The Migrator's migrations: status, creation from a description, execution.
 import { arg, defineCommand } from '../define.js';
-import { dryRunFlag, outputFlag, restText, ticketFlag } from './shared.js';
+import { dryRunFlag, migrationTicketFlag, outputFlag, restText } from './shared.js';
 
 export const migrateStatus = defineCommand({
   id: 'migrate status',
@@ -23,7 +23,7 @@ export const migrateCreate = defineCommand({
       usage: '"<description>"',
     }),
   ],
-  flags: [ticketFlag],
+  flags: [migrationTicketFlag],
   summary: 'Create a migration from a description',
   help:
     'Writes a migration with its rollback plan, checks its safety with a real Postgres parser and dry-runs it. Common changes follow the documented spec without a model; anything else needs a model runtime. Quote the description so words like "status" are not read as a subcommand. ' +
@@ -31,6 +31,7 @@ export const migrateCreate = defineCommand({
     'add foreign key <t>.<col> references <t>[(<col>)] [on delete cascade|restrict|set null|no action] | enable rls on <t> [policy <name> for select|insert|update|delete|all [to <role>] [using (<expr>)] [check (<expr>)]]; join changes with ";" (docs/MIGRATIONS.md).',
   examples: [
     'migrate "Add customer preferences table with JSONB column"',
+    'migrate "add column customers.vip boolean not null default false" --ticket FEAT-2025-003',
     'migrate "create table customer_preferences (id uuid pk default gen_random_uuid(), customer_id uuid not null references customers, prefs jsonb not null default \'{}\'::jsonb)"',
   ],
   agent: 'migrator',

@@ -55,6 +55,13 @@ export const ticketFlag = flag('ticket', 'string', ticketId.optional(), {
   placeholder: '<ticket>',
 });
 
+/** A migration goes into the project unless a ticket is named: then into its staged worktree. */
+export const migrationTicketFlag = flag('ticket', 'string', ticketId.optional(), {
+  description: "Write it into this ticket's staged worktree and commit it there, so it deploys with the ticket (otherwise into the project's supabase/migrations)",
+  accepts: TICKET_ACCEPTS,
+  placeholder: '<ticket>',
+});
+
 export const reasonFlag = flag('reason', 'string', z.string().trim().min(1).max(500).optional(), {
   description: 'Why; recorded in the audit trail',
   accepts: 'a short text (quote it when it has spaces)',

@@ -1,6 +1,7 @@
 // The Migrator's commands through the real engine, against both targets: the local PGlite (the
 // default) and PostgreSQL 15 started by the test setup (selected by DATABASE_URL in the project's .env).
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -294,6 +295,44 @@ describe('Migrator without a model', () => {
     expect(r.status).toBe('failed');
     expect(r.message).toBe('the existing migrations do not apply cleanly; fix them first');
     expect(r.lines).toContain('✗ supabase/migrations/20000101000000_broken.sql:1: relation "nowhere" does not exist');
+  });
+});
+
+describe('migrate --ticket', () => {
+  let t: TestContext;
+  const git = (cwd: string, ...args: string[]): string => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, encoding: 'utf8' });
+  beforeAll(() => {
+    t = makeContext({ agent: 'migrator' });
+    git(t.root, 'init', '-q', '-b', 'main');
+    write(t.root, 'README.md', 'app\n');
+    git(t.root, 'add', '-A');
+    git(t.root, 'commit', '-q', '-m', 'init');
+  });
+  afterAll(() => t.cleanup());
+
+  it('writes the migration into the ticket\'s staged worktree and commits it there, not into the project', async () => {
+    const ticket = await t.engine.dispatch('create ticket "customer preferences"', { initiator: 'you' });
+    const id = (ticket.data as { ticket: { id: string } }).ticket.id;
+    const r = await t.engine.dispatch(`migrate "create table prefs (id int pk, body jsonb)" --ticket ${id.toLowerCase()}`, { initiator: 'you' });
+    expect(r.status).toBe('done');
+    const file = /^Migration ready: (staged\/[^ ]+_[A-Z]+-\d{4}-\d{3}\/supabase\/migrations\/\d{14}_create_prefs\.sql)/.exec(r.message)?.[1];
+    expect(file).toContain(id);
+    const tree = join(t.root, file!.split('/supabase/')[0]!);
+    expect(readFileSync(join(t.root, file!), 'utf8')).toContain('create table');
+    expect(existsSync(join(t.root, 'supabase'))).toBe(false);
+    expect(git(tree, 'status', '--porcelain')).toBe('');
+    expect(git(tree, 'log', '-1', '--format=%s')).toMatch(/^Migration \d{14}: create table prefs/);
+    // The project itself has nothing pending: the migration comes with the ticket's deploy.
+    expect((await t.engine.dispatch('migrate execute --dry-run', { initiator: 'you' })).message).toBe('No migrations in supabase/migrations');
+    const empty = await t.engine.dispatch(`generate migration fill_me_in --ticket ${id}`, { initiator: 'you' });
+    expect(empty.message).toMatch(new RegExp(`^Created empty migration staged/[^ ]+_${id}/supabase/migrations/\\d{14}_fill_me_in\\.sql`));
+  });
+
+  it('names a ticket that does not exist in one line', async () => {
+    const r = await t.engine.dispatch('migrate "create table x (id int pk)" --ticket BUG-2020-999', { initiator: 'you' });
+    expect(r.status).toBe('failed');
+    expect(r.message).toMatch(/BUG-2020-999/);
+    expect(existsSync(join(t.root, 'supabase'))).toBe(false);
   });
 });
 
