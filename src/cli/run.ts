@@ -144,8 +144,7 @@ export async function runCommand(args: readonly string[], io: Io, options: RunOp
   const safe = redactDeep(result, session.bus.redact);
   if (json) answer(safe, safe.ok ? null : (safe.error ?? { message: safe.message, code: safe.status }));
   else printResult(io, safe, said);
-  const code = exitCodeOf(safe);
-  return code === EXIT_OK ? EXIT_OK : code === EXIT_USAGE ? EXIT_USAGE : EXIT_FAILED;
+  return exitCodeOf(safe);
 }
 
 function jsonResult(r: CommandResult): Record<string, unknown> {

@@ -42,6 +42,7 @@ export interface CommandDef<A extends readonly ArgDef[], F extends readonly Flag
   readonly approval: ApprovalPolicyKey | null;
   readonly confirm?: 'dialog' | 'typed';
   readonly mode: 'query' | 'run';
+  readonly control?: boolean;
   readonly destructive?: boolean;
   /**
    * Rewrites the positional words (after the command words) before they are bound to args, for

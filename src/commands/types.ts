@@ -81,6 +81,13 @@ export interface CommandSpec<S extends z.ZodType = z.ZodType> {
   readonly confirm?: 'dialog' | 'typed';
   /** 'query' reads only and opens no durable run; 'run' opens a run. */
   readonly mode: 'query' | 'run';
+  /**
+   * Acts on other runs (approve, resume, an emergency stop): it changes state, but opens no run
+   * of its own. A run of its own would hold an agent slot (an emergency stop must never queue
+   * behind the work it stops) and would take on the status of the run it resumes. It is audited
+   * like any command.
+   */
+  readonly control?: boolean;
   /** Marks commands that destroy or overwrite data (MCP destructiveHint, red in help). */
   readonly destructive?: boolean;
 }

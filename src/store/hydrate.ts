@@ -2,7 +2,8 @@
 import type { StateDb } from '../services/state/db.js';
 import { queryEvents } from '../services/state/events.js';
 import { listTickets } from '../services/state/tickets.js';
-import type { DeckStore } from './store.js';
+import { approvalData, listApprovals } from '../agents/orchestrator/approvals-repo.js';
+import { toLogLine, type DeckStore } from './store.js';
 import type { ApprovalView, DeploymentView, LogLine, RunView, TicketView } from './types.js';
 
 export function hydrate(store: DeckStore, state: StateDb, options: { logs?: number } = {}): void {
@@ -21,23 +22,7 @@ export function hydrate(store: DeckStore, state: StateDb, options: { logs?: numb
   ).map(
     (r): RunView => ({ id: r.id, status: r.status, line: r.line, commandId: r.command_id, ticketId: r.ticket_id, phase: r.phase, updatedAt: Date.parse(r.updated_at) }),
   );
-  const approvals = (
-    state.db
-      .prepare("SELECT id, run_id, ticket_id, summary, status, target, tool, confirm_text, expires_at FROM approvals WHERE status = 'pending' ORDER BY requested_at")
-      .all() as { id: string; run_id: string | null; ticket_id: string | null; summary: string; status: string; target: string; tool: string; confirm_text: string | null; expires_at: string | null }[]
-  ).map(
-    (a): ApprovalView => ({
-      id: a.id,
-      runId: a.run_id,
-      ticketId: a.ticket_id,
-      summary: a.summary,
-      status: a.status,
-      target: a.target,
-      tool: a.tool,
-      confirmText: a.confirm_text,
-      expiresAt: a.expires_at,
-    }),
-  );
+  const approvals: ApprovalView[] = listApprovals(state, 'pending').map((a) => approvalData(a).approval);
   const dep = state.db.prepare('SELECT id, ticket_id, env, status, created_at FROM deployments ORDER BY created_at DESC LIMIT 1').get() as
     | { id: string; ticket_id: string | null; env: string; status: string; created_at: string }
     | undefined;
@@ -48,13 +33,5 @@ export function hydrate(store: DeckStore, state: StateDb, options: { logs?: numb
 }
 
 function recentLogs(state: StateDb, limit: number): LogLine[] {
-  return queryEvents(state, { limit, kinds: ['log', 'output'] }).map((e) => ({
-    id: e.id,
-    ts: e.ts,
-    agent: e.agent,
-    level: e.level,
-    message: e.message,
-    runId: e.runId,
-    ticketId: e.ticketId,
-  }));
+  return queryEvents(state, { limit, kinds: ['log', 'output'] }).map(toLogLine);
 }

@@ -13,6 +13,11 @@ export type DeckStore = StoreApi<DeckState>;
 
 /** Run statuses that are over; everything else is in flight or waiting. */
 export const FINISHED_RUN: ReadonlySet<string> = new Set(['done', 'failed', 'cancelled', 'needs_model', 'needs_manual', 'not_available', 'interrupted']);
+/** An event as a log line of the store. */
+export function toLogLine(e: Pick<AgentEvent, 'id' | 'ts' | 'agent' | 'level' | 'message' | 'runId' | 'ticketId'>): LogLine {
+  return { id: e.id, ts: e.ts, agent: e.agent, level: e.level, message: e.message, runId: e.runId, ticketId: e.ticketId };
+}
+
 /** Agent states that count as not active. */
 export const RESTING_AGENT: ReadonlySet<string> = new Set(['idle', 'done', 'stopped']);
 const OPEN_APPROVAL = 'pending';
@@ -71,7 +76,7 @@ export function connectStore(store: DeckStore, bus: EventBus, options: IngestOpt
   const unsubscribe = bus.subscribe((e) => {
     // Every event that says something is a log line; state events also change the panes.
     if (e.message) {
-      logs.push({ id: e.id, ts: e.ts, agent: e.agent, level: e.level, message: e.message, runId: e.runId, ticketId: e.ticketId });
+      logs.push(toLogLine(e));
     }
     if (isActivity(e)) activity.push({ ts: e.ts, level: e.level, text: activityText(e) });
     if (e.kind !== 'log' && e.kind !== 'output') stateEvents.push(e);
@@ -194,4 +199,4 @@ function upsert<T extends { id: string }>(list: readonly T[], item: T): T[] {
 
 export const selectActiveRuns = (s: DeckState): RunView[] => s.runs.filter((r) => !FINISHED_RUN.has(r.status));
 export const selectActiveAgentCount = (s: DeckState): number =>
-  Object.values(s.agents).filter((a) => a.state !== 'idle' && a.state !== 'done' && a.state !== 'stopped').length;
+  Object.values(s.agents).filter((a) => !RESTING_AGENT.has(a.state)).length;

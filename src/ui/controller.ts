@@ -3,13 +3,13 @@
 import type { CommandResult } from '../agents/types.js';
 import { AGENT_KINDS, type ParseResult } from '../commands/types.js';
 import { TICKET_ID_IN_TEXT } from '../services/state/tickets.js';
-import type { DeckStore } from '../store/store.js';
+import { selectActiveRuns, type DeckStore } from '../store/store.js';
 import type { ApprovalView } from '../store/types.js';
 import type { Actions } from './keymap/bindings.js';
 import { CHROME_ROWS, computeLayout, FRAME_ROWS, type Layout } from './layout.js';
 import { parseFilter } from './logs/filter.js';
 import { filterLogs, indexOfId, revealAnchor, scrollAnchor, windowOf } from './logs/view.js';
-import { buildQueue, FINISHED_RUN, ticketOf, type QueueItem } from './queue.js';
+import { buildQueue, ticketOf, type QueueItem } from './queue.js';
 import { pushHistory, type HistoryFile } from './state/history.js';
 import { PANES, type Dialog, type DialogState, type Mode, type PaneId, type UiState, type UiStore } from './state/ui-store.js';
 
@@ -188,7 +188,7 @@ export function createController(o: ControllerOptions): Actions & {
     });
   };
 
-  const activeRunCount = (): number => deck.getState().runs.filter((r) => !FINISHED_RUN.has(r.status) && r.status !== 'waiting_approval').length;
+  const activeRunCount = (): number => selectActiveRuns(deck.getState()).filter((r) => r.status !== 'waiting_approval').length;
 
   const submit = (): void => {
     const raw = get().prompt.trim();

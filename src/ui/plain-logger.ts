@@ -3,6 +3,7 @@
 import { formatEvent } from '../services/events/format.js';
 import type { DeckStore } from '../store/store.js';
 import type { DeckState } from '../store/types.js';
+import { indexOfId } from './logs/view.js';
 
 export interface PlainLoggerOptions {
   /** Where lines go (default: stdout). */
@@ -20,7 +21,7 @@ export function runPlainLogger(store: DeckStore, options: PlainLoggerOptions = {
   let lastApprovals = new Set(initial.approvals.map((a) => a.id));
 
   const print = (s: DeckState): void => {
-    const fresh = s.logs.filter((l) => l.id > lastId);
+    const fresh = s.logs.slice(indexOfId(s.logs, lastId) + 1);
     // The ring keeps the newest lines; say so when a burst went past it.
     const skipped = s.logTotal - lastTotal - fresh.length;
     if (skipped > 0) write(`… ${skipped} line${skipped === 1 ? '' : 's'} not shown (all are in .agentdeck/state.db)`);

@@ -8,18 +8,17 @@ export type QueueItem =
   | { readonly kind: 'run'; readonly id: string; readonly run: RunView; readonly active: boolean }
   | { readonly kind: 'ticket'; readonly id: string; readonly ticket: TicketView };
 
-export { FINISHED_RUN };
 /** Ticket statuses that no longer wait for anything. */
 export const CLOSED_TICKET = new Set(['closed', 'done', 'resolved', 'deployed', 'cancelled', 'rejected']);
 
 const PRIORITY_ORDER: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 const FINISHED_SHOWN = 10;
 
-const cache = new WeakMap<DeckState, QueueItem[]>();
+// Kept while approvals, runs and tickets are the same arrays: new log lines make a new state, not a new queue.
+let last: { approvals: DeckState['approvals']; runs: DeckState['runs']; tickets: DeckState['tickets']; items: QueueItem[] } | null = null;
 
 export function buildQueue(s: DeckState): readonly QueueItem[] {
-  const hit = cache.get(s);
-  if (hit) return hit;
+  if (last && last.approvals === s.approvals && last.runs === s.runs && last.tickets === s.tickets) return last.items;
   const items: QueueItem[] = [];
   for (const a of s.approvals) if (a.status === 'pending') items.push({ kind: 'approval', id: a.id, approval: a });
   const finished: RunView[] = [];
@@ -34,7 +33,7 @@ export function buildQueue(s: DeckState): readonly QueueItem[] {
   for (const t of [...open].sort(byPriority)) items.push({ kind: 'ticket', id: t.id, ticket: t });
   for (const r of finished.slice(0, FINISHED_SHOWN)) items.push({ kind: 'run', id: r.id, run: r, active: false });
   for (const t of closed.slice(0, FINISHED_SHOWN)) items.push({ kind: 'ticket', id: t.id, ticket: t });
-  cache.set(s, items);
+  last = { approvals: s.approvals, runs: s.runs, tickets: s.tickets, items };
   return items;
 }
 

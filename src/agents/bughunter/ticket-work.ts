@@ -8,7 +8,7 @@ import { hasModel } from '../codesmith/generate.js';
 import { engineOf } from '../orchestrator/internals.js';
 import { outputStream } from '../stage/output.js';
 import { testRunnerFor } from '../stage/project.js';
-import { ensureStaged, inWorktree, requireStaged } from '../stage/worktrees.js';
+import { ensureStaged, onlyInWorktree, requireStaged } from '../stage/worktrees.js';
 import { needsModel, type CommandContext, type CommandResult } from '../types.js';
 import { requireTicket } from '../stage/state.js';
 import { collectEvidence, type Evidence } from './evidence.js';
@@ -35,10 +35,7 @@ async function askModel(ctx: CommandContext, cwd: string, prompt: string, edit: 
     {
       signal: ctx.signal,
       emit: (e) => engine.bus.emit({ ...e, agent: 'bughunter' }),
-      requestPermission: async (r) => {
-        const path = typeof r.input.file_path === 'string' ? r.input.file_path : null;
-        return edit && path && inWorktree(cwd, path) ? { allow: true } : { allow: false, message: 'only files in the staged worktree may change' };
-      },
+      requestPermission: onlyInWorktree(cwd, edit),
     },
   );
 }

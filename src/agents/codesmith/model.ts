@@ -2,7 +2,7 @@
 import { commitAll } from '../../services/git/git.js';
 import { engineOf } from '../orchestrator/internals.js';
 import type { CommandContext, CommandResult } from '../types.js';
-import { ensureStaged, inWorktree } from '../stage/worktrees.js';
+import { ensureStaged, onlyInWorktree } from '../stage/worktrees.js';
 import { ticketFor } from './generate.js';
 
 export async function runModelGeneration(ctx: CommandContext, request: string, ticket: string | undefined): Promise<CommandResult> {
@@ -20,10 +20,7 @@ export async function runModelGeneration(ctx: CommandContext, request: string, t
       signal: ctx.signal,
       emit: (e) => engine.bus.emit({ ...e, agent: 'codesmith' }),
       // Edits stay inside the staged worktree; anything else is refused.
-      requestPermission: async (r) => {
-        const path = typeof r.input.file_path === 'string' ? r.input.file_path : null;
-        return path && inWorktree(staged.path, path) ? { allow: true } : { allow: false, message: 'only files in the staged worktree may change' };
-      },
+      requestPermission: onlyInWorktree(staged.path),
     },
   );
   if (result.status !== 'done') {

@@ -155,8 +155,9 @@ function sqlList(schemas: readonly string[]): string {
 /** Runs every lint and returns its findings, most severe first. */
 export async function runCatalogLints(query: QueryRows, schemas: readonly string[] = ['public']): Promise<Finding[]> {
   const findings: Finding[] = [];
+  const list = sqlList(schemas);
   for (const lint of LINTS) {
-    const rows = await query(lint.sql.replace('$SCHEMAS', sqlList(schemas)));
+    const rows = await query(lint.sql.replace('$SCHEMAS', list));
     for (const r of rows) {
       const object = `${String(r.schema)}.${String(r.name)}`;
       findings.push({

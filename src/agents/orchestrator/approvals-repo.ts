@@ -94,12 +94,12 @@ export function insertApproval(state: StateDb, a: NewApproval): ApprovalRow {
 }
 
 export function getApproval(state: StateDb, id: string): ApprovalRow | null {
-  const row = state.db.prepare('SELECT * FROM approvals WHERE id = ? COLLATE NOCASE').get(normalizeId(id)) as Raw | undefined;
+  const row = state.stmt('SELECT * FROM approvals WHERE id = ? COLLATE NOCASE').get(normalizeId(id)) as Raw | undefined;
   return row ? toApproval(row) : null;
 }
 
 export function approvalsOfRun(state: StateDb, runId: string): ApprovalRow[] {
-  return (state.db.prepare('SELECT * FROM approvals WHERE run_id = ? ORDER BY requested_at, rowid').all(runId) as Raw[]).map(toApproval);
+  return (state.stmt('SELECT * FROM approvals WHERE run_id = ? ORDER BY requested_at, rowid').all(runId) as Raw[]).map(toApproval);
 }
 
 /** The newest pending approval of a ticket (`approve BUG-2026-001`). */
@@ -112,8 +112,8 @@ export function pendingOfTicket(state: StateDb, ticketId: string): ApprovalRow |
 
 export function listApprovals(state: StateDb, status?: ApprovalStatus): ApprovalRow[] {
   const rows = status
-    ? state.db.prepare('SELECT * FROM approvals WHERE status = ? ORDER BY requested_at, rowid').all(status)
-    : state.db.prepare('SELECT * FROM approvals ORDER BY requested_at DESC, rowid DESC LIMIT 100').all();
+    ? state.stmt('SELECT * FROM approvals WHERE status = ? ORDER BY requested_at, rowid').all(status)
+    : state.stmt('SELECT * FROM approvals ORDER BY requested_at DESC, rowid DESC LIMIT 100').all();
   return (rows as Raw[]).map(toApproval);
 }
 

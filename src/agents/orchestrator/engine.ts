@@ -33,6 +33,7 @@ import {
   getRun,
   insertRun,
   listRuns,
+  runStatus,
   transitionRun,
   updateRun,
   updateStep,
@@ -86,13 +87,6 @@ export interface Engine {
 
 const DEFAULT_TTL_MINUTES = 60;
 
-/**
- * Commands that act on other runs. They change state (so they are not 'query' commands), but they
- * open no run of their own: a run of theirs would hold an agent slot (an emergency stop must never
- * queue behind the work it stops) and would take on the status of the run it resumes. Each one is
- * audited like any command.
- */
-const RUN_CONTROL: ReadonlySet<string> = new Set(['approve', 'reject', 'resume', 'cancel', 'emergency stop all', 'agents restart all']);
 
 export function createEngine(options: EngineOptions): Engine {
   const { root, state, bus } = options;
@@ -122,7 +116,7 @@ export function createEngine(options: EngineOptions): Engine {
     localRuns: () => [...executions.keys()],
     stopRequested(runId) {
       if (executions.get(runId)?.stopSignal.aborted) return true;
-      const status = getRun(state, runId)?.status;
+      const status = runStatus(state, runId);
       return status === 'cancelling' || status === 'interrupting' || status === 'cancelled';
     },
     stop(runId, how, reason) {
@@ -189,7 +183,7 @@ export function createEngine(options: EngineOptions): Engine {
       return fail('not_available', message, 'not_available');
     }
     const args = command.args as Record<string, unknown>;
-    if (spec.mode === 'query' || RUN_CONTROL.has(spec.id)) return runQuery(spec, command.raw, args, handler, o);
+    if (spec.mode === 'query' || spec.control) return runQuery(spec, command.raw, args, handler, o);
     const run = insertRun(state, {
       line: command.raw,
       commandId: spec.id,

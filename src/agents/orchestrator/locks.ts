@@ -15,7 +15,7 @@ export interface LockHolder {
 }
 
 export function lockHolder(state: StateDb, name: string): LockHolder | null {
-  const r = state.db.prepare('SELECT * FROM locks WHERE name = ?').get(name) as Record<string, string | number | null> | undefined;
+  const r = state.stmt('SELECT * FROM locks WHERE name = ?').get(name) as Record<string, string | number | null> | undefined;
   if (!r) return null;
   return { name, holder: r.holder as string, pid: r.pid as number, runId: (r.run_id as string | null) ?? null, acquiredAt: r.acquired_at as string };
 }
@@ -40,15 +40,15 @@ export function tryAcquire(state: StateDb, name: string, holder: string, runId: 
 }
 
 export function release(state: StateDb, name: string, holder: string): void {
-  state.db.prepare('DELETE FROM locks WHERE name = ? AND holder = ?').run(name, holder);
+  state.stmt('DELETE FROM locks WHERE name = ? AND holder = ?').run(name, holder);
 }
 
 export function releaseAllOf(state: StateDb, holder: string): void {
-  state.db.prepare('DELETE FROM locks WHERE holder = ?').run(holder);
+  state.stmt('DELETE FROM locks WHERE holder = ?').run(holder);
 }
 
 export function listLocks(state: StateDb): LockHolder[] {
-  return (state.db.prepare('SELECT name FROM locks ORDER BY acquired_at').all() as { name: string }[])
+  return (state.stmt('SELECT name FROM locks ORDER BY acquired_at').all() as { name: string }[])
     .map((r) => lockHolder(state, r.name))
     .filter((h): h is LockHolder => h !== null);
 }

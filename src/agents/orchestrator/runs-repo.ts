@@ -222,13 +222,13 @@ export function updateRun(state: StateDb, id: string, patch: RunPatch): void {
     sets.push('finished_at = ?');
     params.push(patch.finished ? now() : null);
   }
-  state.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
+  state.stmt(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
 }
 
 /** Moves a run from one of `from` to `to`; false when it was in another status (another process won). */
 export function transitionRun(state: StateDb, id: string, from: readonly RunStatus[], to: RunStatus): boolean {
-  const changes = state.db
-    .prepare(`UPDATE runs SET status = ?, updated_at = ? WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`)
+  const changes = state
+    .stmt(`UPDATE runs SET status = ?, updated_at = ? WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`)
     .run(to, now(), id, ...from).changes;
   return Number(changes) > 0;
 }
@@ -310,5 +310,5 @@ export function updateStep(state: StateDb, runId: string, key: string, patch: St
     params.push(patch.waitingFor ?? null);
   }
   if (sets.length === 0) return;
-  state.db.prepare(`UPDATE steps SET ${sets.join(', ')} WHERE run_id = ? AND key = ?`).run(...params, runId, key);
+  state.stmt(`UPDATE steps SET ${sets.join(', ')} WHERE run_id = ? AND key = ?`).run(...params, runId, key);
 }

@@ -38,7 +38,7 @@ export async function rollbackDeployment(ctx: CommandContext, deployment: Deploy
   let restoreRevert: string | null = null;
   if (deployment.data.restoreSha) {
     const undone = await ctx.step('EXECUTE', `revert restore of ${deployment.id}`, () =>
-      revertMerge(ctx.root, target, deployment.data.restoreSha as string, `Roll back ${deployment.id} (${deployment.ticketId ?? 'no ticket'}): redo the earlier rollback`, { signal: ctx.signal }),
+      revertMerge(ctx.root, target, deployment.data.restoreSha as string, `Roll back ${deployment.id} (${deployment.ticketId ?? 'no ticket'}): redo the earlier rollback`, { signal: ctx.signal }, dir),
     );
     restoreRevert = undone.mergeSha;
   }

@@ -2,6 +2,7 @@
 // `agentdeck/<ticket>`. Their record (path, base branch) lives in the state db's kv table.
 import { existsSync, lstatSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { PermissionDecision, PermissionRequest } from '../runtime/types.js';
 import { CommandError, type CommandContext } from '../types.js';
 import {
   branchExists,
@@ -102,6 +103,14 @@ export function inWorktree(dir: string, path: string): boolean {
   const realDir = realLocation(resolve(dir));
   const realPath = realLocation(resolve(path));
   return realDir !== null && realPath !== null && contains(realDir, realPath);
+}
+
+/** A model runtime's permission check: file edits only inside the worktree `dir` (and only when `allowed`). */
+export function onlyInWorktree(dir: string, allowed = true): (request: PermissionRequest) => Promise<PermissionDecision> {
+  return async (r) => {
+    const path = typeof r.input.file_path === 'string' ? r.input.file_path : null;
+    return allowed && path && inWorktree(dir, path) ? { allow: true } : { allow: false, message: 'only files in the staged worktree may change' };
+  };
 }
 
 function contains(dir: string, path: string): boolean {

@@ -13,6 +13,7 @@ export const agentsRestartAll = defineCommand({
   agent: 'orchestrator',
   approval: null,
   mode: 'run',
+  control: true,
 });
 
 export const agentsUpdateConfig = defineCommand({

@@ -25,6 +25,7 @@ export const emergencyStopAll = defineCommand({
   agent: 'orchestrator',
   approval: null,
   mode: 'run',
+  control: true,
 });
 
 export const MAINTENANCE_STATES = ['on', 'off'] as const;

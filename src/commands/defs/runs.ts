@@ -42,6 +42,7 @@ export const approve = defineCommand({
   agent: 'orchestrator',
   approval: null,
   mode: 'run',
+  control: true,
 });
 
 export const reject = defineCommand({
@@ -57,6 +58,7 @@ export const reject = defineCommand({
   agent: 'orchestrator',
   approval: null,
   mode: 'run',
+  control: true,
 });
 
 const runArg = arg('run', 'word', plainId, { description: 'The run id (see "status")', accepts: 'a run id as shown by "status"' });
@@ -71,6 +73,7 @@ export const resume = defineCommand({
   agent: 'orchestrator',
   approval: null,
   mode: 'run',
+  control: true,
 });
 
 export const cancel = defineCommand({
@@ -83,4 +86,5 @@ export const cancel = defineCommand({
   agent: 'orchestrator',
   approval: null,
   mode: 'run',
+  control: true,
 });

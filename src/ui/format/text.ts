@@ -43,8 +43,8 @@ function isWide(cp: number): boolean {
 /** Cuts plain text to at most `width` columns, ending with `…` when cut. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
-  // Fast path: ASCII-only text shorter than the width.
-  if (text.length <= width && /^[\x20-\x7e]*$/.test(text)) return text;
+  // Fast path: printable ASCII, one column a character.
+  if (/^[\x20-\x7e]*$/.test(text)) return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
   let cols = 0;
   let out = '';
   for (const ch of text) {

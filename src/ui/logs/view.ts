@@ -32,14 +32,15 @@ export function filterLines(lines: readonly LogLine[], filter: LogFilter): reado
 }
 
 /**
- * The lines the filter text keeps. The controller and the log pane both ask on every keystroke,
- * so the last answer is kept and returned while the lines array and the text are the same.
+ * The lines the filter text keeps. The controller (the store's newest lines) and the log pane
+ * (its throttled copy) both ask on every keystroke, so an answer is kept per lines array.
  */
-let lastFiltered: { lines: readonly LogLine[]; text: string; result: readonly LogLine[] } | null = null;
+const filtered = new WeakMap<readonly LogLine[], { text: string; result: readonly LogLine[] }>();
 export function filterLogs(lines: readonly LogLine[], text: string): readonly LogLine[] {
-  if (lastFiltered && lastFiltered.lines === lines && lastFiltered.text === text) return lastFiltered.result;
+  const hit = filtered.get(lines);
+  if (hit && hit.text === text) return hit.result;
   const result = filterLines(lines, parseFilter(text));
-  lastFiltered = { lines, text, result };
+  filtered.set(lines, { text, result });
   return result;
 }
 

@@ -38,8 +38,8 @@ export const managementCheck: HealthCheck = {
       return ok(`project ${name}${facts ? ` (${facts})` : ''}`);
     }
     if (answer.status === 401) return failing(`the access token was refused (${httpFailure(answer)})`);
-    if (answer.status === 403) return failing(`the access token may not read project ${ref ?? ''} (${httpFailure(answer)})`.replace('  ', ' '));
-    if (answer.status === 404) return failing(`project ${ref ?? ''} was not found for this token (HTTP 404)`);
+    if (answer.status === 403) return failing(`the access token may not read project${ref ? ` ${ref}` : ''} (${httpFailure(answer)})`);
+    if (answer.status === 404) return failing(`project${ref ? ` ${ref}` : ''} was not found for this token (HTTP 404)`);
     if (answer.status === 429) return failing('rate limited by the Management API (HTTP 429); try again in a minute');
     return failing(httpFailure(answer));
   },
