@@ -175,7 +175,7 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
     const message = error instanceof Error ? error.message : String(error);
     withState(ctx, (state) => {
       finishDeployment(state, deployment.id, { status: 'failed', mergeSha, data: { error: message } });
-      appendAudit(state, { initiator: ctx.initiator, agent: 'stage', action: `deploy ${env}`, target: ticketId, ...(ctx.runId ? { runId: ctx.runId } : {}), result: 'failed', data: { deploymentId: deployment.id, error: message } });
+      appendAudit(state, { initiator: ctx.initiator, agent: 'stage', action: `deploy ${env}`, target: ticketId, ...(ctx.runId ? { runId: ctx.runId } : {}), result: 'failed', data: { deploymentId: deployment.id, error: message } }, state.redact);
     });
     stage.log('error', `Deployment ${deployment.id} failed: ${message}`);
     throw error;
@@ -190,7 +190,7 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
       ...(ctx.runId ? { runId: ctx.runId } : {}),
       result: 'succeeded',
       data: { deploymentId: deployment.id, mergeSha, envBranch: target, skippedTests: options.hotfix === true },
-    });
+    }, state.redact);
     return row;
   });
   deploymentEvent(stage, 'success', `${env === 'staging' ? 'Staging' : 'Production'} deployment successful: ${deployment.id}`, {

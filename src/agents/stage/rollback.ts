@@ -63,7 +63,7 @@ export async function rollbackDeployment(ctx: CommandContext, deployment: Deploy
       ...(ctx.runId ? { runId: ctx.runId } : {}),
       result: 'rolled_back',
       data: { deploymentId: deployment.id, env: deployment.env, revertSha: revertSha, reason },
-    });
+    }, state.redact);
     return updated;
   });
   deploymentEvent(stage, 'success', `Rolled back ${deployment.id} (${deployment.ticketId ?? 'no ticket'}) on ${deployment.env}`, {

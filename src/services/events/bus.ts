@@ -31,7 +31,11 @@ export interface BusOptions {
 }
 
 export function createBus(options: BusOptions = {}): EventBus {
-  const redact = createRedactor(options.secrets ?? []);
+  const own = createRedactor(options.secrets ?? []);
+  // With a state db, the db's redaction too: what the bus hands the audit and the events table
+  // is then already what the db stores, so hashes hold and nothing is left to redact on the way in.
+  const { state } = options;
+  const redact: Redactor = state ? (text) => state.redact(own(text)) : own;
   const subscribers = new Set<Subscriber>();
   const flushMs = options.flushMs ?? 50;
   const maxBatch = options.maxBatch ?? 1000;
