@@ -5,7 +5,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { parse } from '../../commands/parse.js';
 import { findCommand } from '../../commands/registry.js';
 import type { AgentKind, CommandSpec, ParsedCommand } from '../../commands/types.js';
+import { loadEnv } from '../../services/config/env.js';
+import { secretValue } from '../../services/config/secrets.js';
 import type { EventBus } from '../../services/events/bus.js';
+import { expandPlaceholders } from '../../services/secrets/redact.js';
 import type { Level } from '../../services/events/types.js';
 import { pidAlive } from '../../services/process.js';
 import type { RunPayload } from '../../services/events/payloads.js';
@@ -304,11 +307,13 @@ export function createEngine(options: EngineOptions): Engine {
     if (run.status === 'done') return fail('done', `${run.id} already finished: ${run.result?.message ?? 'done'}`);
     const resumable: readonly RunStatus[] = [...RESUMABLE_STATUSES, ...ACTIVE_STATUSES];
     if (!resumable.includes(run.status)) return fail('not_resumable', `${run.id} is ${run.status} and cannot be resumed`);
+    const args = secretArgs(run);
+    if (!args.ok) return args.result;
     if (!transitionRun(state, run.id, [run.status], 'running')) return fail('busy', `${run.id} changed while resuming; try again`);
     updateRun(state, run.id, { pid: process.pid, finished: false, error: null, recovery: null });
     emitRun(run.id, 'running', run.line, `${run.id} resumed: ${run.line}`, 'info', { commandId: run.commandId, ticketId: run.ticketId });
     internals.audit({ initiator: o.initiator, agent: run.agent, action: `resume ${run.id}`, runId: run.id, result: 'resumed' });
-    if (run.commandId === null) return execute(run, null, run.args, null, o);
+    if (run.commandId === null) return execute(run, null, args.value, null, o);
     // The run's command and its validated args were stored when it opened.
     const spec = specFor(run.commandId);
     const handler = spec ? await handlerFor(spec) : undefined;
@@ -316,7 +321,21 @@ export function createEngine(options: EngineOptions): Engine {
       updateRun(state, run.id, { status: 'failed', finished: true, error: `command "${run.commandId}" is not available` });
       return fail('not_available', `${run.id} cannot be resumed: "${run.commandId}" is not available in this version`, 'not_available');
     }
-    return execute(run, spec, run.args, handler, o);
+    return execute(run, spec, args.value, handler, o);
+  }
+
+  /**
+   * The run's args with the secrets it was typed with taken from the environment again (they
+   * are stored as placeholders). Only the placeholders redaction wrote are filled: one typed
+   * literally stays text.
+   */
+  function secretArgs(run: RunRow): { ok: true; value: Record<string, unknown> } | { ok: false; result: CommandResult } {
+    if (run.secretNames.length === 0) return { ok: true, value: run.args };
+    const vars = loadEnv(root).all;
+    const { value, missing } = expandPlaceholders(run.args, run.secretNames, (name) => secretValue(vars, name));
+    if (missing.length === 0) return { ok: true, value };
+    const what = missing.map((n) => n.replace(/\.password$/, ' (its password)')).join(', ');
+    return { ok: false, result: fail('needs_secret', `${run.id} was typed with a secret that is not set now: set ${what} in the environment or .env, then \`resume ${run.id}\` again`) };
   }
 
   function markInterrupted(): string[] {

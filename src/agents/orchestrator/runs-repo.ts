@@ -58,6 +58,8 @@ export interface RunRow {
   readonly runtime: string | null;
   readonly sessionId: string | null;
   readonly costUsd: number | null;
+  /** Configured secrets the typed command held; stored as placeholders, taken again on resume. */
+  readonly secretNames: readonly string[];
 }
 
 export interface StepRow {
@@ -102,6 +104,7 @@ function toRun(r: Raw): RunRow {
     runtime: (r.runtime as string | null) ?? null,
     sessionId: (r.session_id as string | null) ?? null,
     costUsd: (r.cost_usd as number | null) ?? null,
+    secretNames: parseJson(r.secret_names, []),
   };
 }
 
@@ -160,12 +163,15 @@ export function insertRun(state: StateDb, run: NewRun): RunRow {
   return state.tx(() => {
     const id = formatId('RUN', nextSeq(state, 'runs'));
     const ts = now();
+    const args = JSON.stringify(run.args);
+    // The line and args are stored redacted (the state db does it); remember which secrets they held.
+    const names = state.secretNamesIn(`${run.line}\n${args}`);
     state
       .stmt(
-        `INSERT INTO runs (id, ticket_id, command_id, line, args_json, agent, status, initiator, pid, created_at, updated_at, runtime)
-         VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
+        `INSERT INTO runs (id, ticket_id, command_id, line, args_json, agent, status, initiator, pid, created_at, updated_at, runtime, secret_names)
+         VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, run.ticketId, run.commandId, run.line, JSON.stringify(run.args), run.agent, run.initiator, process.pid, ts, ts, run.runtime);
+      .run(id, run.ticketId, run.commandId, run.line, args, run.agent, run.initiator, process.pid, ts, ts, run.runtime, names.length ? JSON.stringify(names) : null);
     return getRun(state, id) as RunRow;
   });
 }

@@ -185,4 +185,11 @@ CREATE TABLE locks (
 CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
 `,
   },
+  {
+    version: 2,
+    name: 'run secret names',
+    // The configured secrets a typed command held: its line and args are stored with their
+    // placeholders, and `resume` takes exactly these values from the environment again.
+    sql: `ALTER TABLE runs ADD COLUMN secret_names TEXT;`,
+  },
 ];
