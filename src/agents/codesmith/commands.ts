@@ -5,6 +5,7 @@ import { freeForm, generate, readSource } from './generate.js';
 import { apiRoute, component, mcpTool, normaliseRoute, testFor } from './templates.js';
 import { exportedFunctions } from './typecheck.js';
 import { runModelGeneration } from './model.js';
+import { engineOf } from '../orchestrator/internals.js';
 
 export const handlers: HandlerTable = Object.fromEntries([
   handle(generateComponent, (ctx, args) =>
@@ -13,7 +14,8 @@ export const handlers: HandlerTable = Object.fromEntries([
   handle(generateApi, async (ctx, args): Promise<CommandResult> => {
     const route = normaliseRoute(args.route);
     if (!route || args.details) {
-      const request = [args.route, args.details].filter(Boolean).join(' ');
+      // Redacted at the source: the ticket title, the commit message and the prompt all come from it.
+      const request = engineOf(ctx).bus.redact([args.route, args.details].filter(Boolean).join(' '));
       return freeForm(ctx, request) ?? runModelGeneration(ctx, request, args.ticket);
     }
     const methods = args.methods ?? ['GET'];

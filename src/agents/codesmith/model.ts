@@ -1,5 +1,6 @@
 // Free-form generation through the model runtime, working inside the ticket's staged worktree.
 import { commitAll } from '../../services/git/git.js';
+import { clipRedacted } from '../../services/secrets/redact.js';
 import { engineOf } from '../orchestrator/internals.js';
 import type { CommandContext, CommandResult } from '../types.js';
 import { ensureStaged, onlyInWorktree } from '../stage/worktrees.js';
@@ -7,7 +8,7 @@ import { ticketFor } from './generate.js';
 
 export async function runModelGeneration(ctx: CommandContext, request: string, ticket: string | undefined): Promise<CommandResult> {
   const engine = engineOf(ctx);
-  const { id: ticketId } = ticketFor(ctx, ticket, request.slice(0, 120));
+  const { id: ticketId } = ticketFor(ctx, ticket, clipRedacted(request, 120, engine.bus.redact));
   const { staged } = await ensureStaged(ctx, ticketId);
   const smith = ctx.as('codesmith');
   const result = await engine.runtime.run(
@@ -26,7 +27,7 @@ export async function runModelGeneration(ctx: CommandContext, request: string, t
   if (result.status !== 'done') {
     return { ok: false, status: result.status === 'needs_model' ? 'needs_model' : 'failed', message: result.text, error: { code: result.status, message: result.text } };
   }
-  await commitAll(staged.path, `${ticketId}: ${request.slice(0, 60)}`);
+  await commitAll(staged.path, `${ticketId}: ${clipRedacted(request, 60, engine.bus.redact)}`);
   smith.log('success', `Generated "${request}" in ${ticketId}`);
   return { ok: true, status: 'done', message: `generated "${request}" in ${ticketId}: review it with "review ${ticketId}"`, data: { ticketId, text: result.text } };
 }

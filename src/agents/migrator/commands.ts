@@ -4,6 +4,7 @@ import { dbAnalyzePerformance, dbOptimizeTable, dbVacuumFull } from '../../comma
 import { generateMigration as generateMigrationSpec } from '../../commands/defs/generate.js';
 import { migrateCreate, migrateExecute, migrateStatus } from '../../commands/defs/migrate.js';
 import type { Db } from '../../services/postgres/types.js';
+import { clipRedacted } from '../../services/secrets/redact.js';
 import { fail, handle, ok, type CommandContext, type CommandResult, type HandlerTable } from '../types.js';
 import { applyMigration, type ApplyOutcome } from './apply.js';
 import { ms, sha256, withTarget } from './common.js';
@@ -184,7 +185,7 @@ async function maintain(
       args,
       target: db.target,
       diffHash: sha256(plan.statements.join(';\n')),
-      summary: `${tool} on ${db.target}: ${plan.statements.join('; ').slice(0, 300)}`,
+      summary: `${tool} on ${db.target}: ${clipRedacted(plan.statements.join('; '), 300)}`,
     });
     const took = await ctx.step('EXECUTE', `run ${tool}`, () => runPlan(db, plan, ctx.signal), { locks: [`db:${db.target}`] });
     ctx.log('success', `${tool} finished on ${db.target} in ${ms(took)}`);

@@ -4,6 +4,7 @@
 // (committed there once its dry run passes), so it deploys, and rolls back, with the ticket.
 import { join, relative } from 'node:path';
 import * as z from 'zod';
+import { clipRedacted } from '../../services/secrets/redact.js';
 import { engineOf } from '../orchestrator/internals.js';
 import { askModel } from '../runtime/ask.js';
 import { requireTicket } from '../stage/state.js';
@@ -92,7 +93,7 @@ async function createMigration(ctx: CommandContext, what: string, produce: Produ
     try {
       created = await ctx.step('PLAN', 'write the migration and its rollback', async () => {
         const draft = await produce(base.catalog);
-        const header = `-- ${what.replace(/\s+/g, ' ').slice(0, 300)}\n-- Rollback: supabase/rollbacks/<this file's name>.down.sql\n\n`;
+        const header = `-- ${clipRedacted(what.replace(/\s+/g, ' '), 300, engineOf(ctx).bus.redact)}\n-- Rollback: supabase/rollbacks/<this file's name>.down.sql\n\n`;
         const w = writeMigration(home.dir, draft.name, header + draft.up, `-- Rollback of the migration of the same name in supabase/migrations\n\n${draft.down}`);
         return { file: home.shown(w.file), rollbackFile: home.shown(w.rollbackFile), version: w.version };
       });
@@ -119,7 +120,7 @@ async function createMigration(ctx: CommandContext, what: string, produce: Produ
     }
     if (home.staged) {
       const staged = home.staged;
-      await ctx.step('EXECUTE', `commit the migration in ${staged.ticketId}'s worktree`, () => commitStaged(staged, `Migration ${created.version}: ${what.replace(/\s+/g, ' ').slice(0, 60)}`));
+      await ctx.step('EXECUTE', `commit the migration in ${staged.ticketId}'s worktree`, () => commitStaged(staged, `Migration ${created.version}: ${clipRedacted(what.replace(/\s+/g, ' '), 60, engineOf(ctx).bus.redact)}`));
     }
     ctx.log('success', `Migration ready: ${created.file}`);
     return ok(`Migration ready: ${created.file} (rollback ${created.rollbackFile})`, { ...created, safety, needsApproval: safety?.needsApproval ?? false }, lines);

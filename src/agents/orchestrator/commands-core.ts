@@ -13,6 +13,7 @@ import type { AgentEvent, Level } from '../../services/events/types.js';
 import { renderOutput, renderTable, type OutputFormat } from '../../services/format/output.js';
 import { formatHealthLines, runHealth } from '../../services/health/run.js';
 import type { HealthReport } from '../../services/health/types.js';
+import { clipRedacted } from '../../services/secrets/redact.js';
 import { verifyAudit } from '../../services/state/audit.js';
 import { formatEvent } from '../../services/events/format.js';
 import { queryEvents } from '../../services/state/events.js';
@@ -41,7 +42,7 @@ export function inferTicketKind(description: string): TicketKind {
 export function ticketTitle(description: string): string {
   const first = description.trim().split(/\n|(?<=[.!?])\s/)[0]?.trim() ?? '';
   const title = first.replace(/[.!?]+$/, '') || description.trim();
-  return title.length > 80 ? `${title.slice(0, 79)}…` : title;
+  return clipRedacted(title, 80);
 }
 
 const createTicketHandler = handle(createTicketSpec, async (ctx, args) => {

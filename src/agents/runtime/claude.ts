@@ -4,6 +4,7 @@
 // the session id and cost come back for the run.
 import type { CanUseTool, HookCallback, Options, SDKMessage } from '@anthropic-ai/claude-agent-sdk';
 import { messageOf } from '../orchestrator/errors.js';
+import { clipRedacted } from '../../services/secrets/redact.js';
 import { toolPolicy } from './tool-policy.js';
 import type { AgentRuntime, ModelRequest, ModelResult, RuntimeIO } from './types.js';
 import { DEFAULT_ALLOWED_TOOLS } from './types.js';
@@ -19,7 +20,7 @@ const MAX_EVENT_TEXT = 300;
 
 function firstLine(text: string): string {
   const line = text.trim().split('\n', 1)[0] ?? '';
-  return line.length > MAX_EVENT_TEXT ? `${line.slice(0, MAX_EVENT_TEXT - 1)}…` : line;
+  return clipRedacted(line, MAX_EVENT_TEXT);
 }
 
 /** Tools that always ask a human, even when the agent may use them. */

@@ -1,5 +1,6 @@
 // Renders each notification kind to a subject, a plain-text body and an HTML body.
 import * as z from 'zod';
+import { clipRedacted } from '../secrets/redact.js';
 import { escapeHtml } from './html.js';
 import type { NotificationKind, RenderedEmail } from './types.js';
 
@@ -164,7 +165,7 @@ export function renderNotification<K extends NotificationKind>(kind: K, payload:
       const p = PAYLOAD_SCHEMAS.message.parse(payload);
       const firstLine = p.message.split('\n')[0] ?? p.message;
       return layout({
-        subject: p.subject ?? (firstLine.length > 72 ? `${firstLine.slice(0, 71)}…` : firstLine),
+        subject: p.subject ?? clipRedacted(firstLine, 72),
         title: 'Message from agentdeck',
         intro: p.message,
         facts: [

@@ -1,6 +1,7 @@
 // The one formatter behind `--output table|json|yaml`: a list of records (or one record) becomes
 // the lines a command result carries.
 import { stringify } from 'yaml';
+import { clipRedacted } from '../secrets/redact.js';
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 
@@ -22,8 +23,8 @@ function cell(v: unknown, max: number): string {
   else if (v instanceof Date) s = v.toISOString();
   else if (Array.isArray(v)) s = v.map((x) => cell(x, max)).join(', ');
   else s = JSON.stringify(v);
-  s = s.replace(/\s+/g, ' ');
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  // Redacted before it is cut: half a token would not be recognised by any later redaction.
+  return clipRedacted(s.replace(/\s+/g, ' '), max);
 }
 
 /** Rows as an aligned text table with a header line; an empty list says so in `empty`. */
