@@ -2,8 +2,11 @@
 // back by a careless server, inside connection errors), and then every output channel is
 // scanned: screen frames, the logs (events table), the audit trail, the outbox and every file
 // under .agentdeck (.eml files, history), emails as Resend received them, MCP tool results, and
-// what `run --json` prints. None of the values may appear anywhere.
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+// what `run` and `run --json` print. Then the project is committed with `git add -A` and every
+// text column of every table, the raw state db files, every file under the project and every
+// git object are searched too. None of the values may appear anywhere.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -19,6 +22,7 @@ import { connectStore, createDeckStore, hydrate } from '../../src/store/index.js
 import { buildDashboard } from '../../src/ui/index.js';
 import { startFakeResend, type FakeResend } from '../fakes/resend/server.js';
 import { makeContext, type TestContext } from '../helpers/context.js';
+import { everyColumn } from '../helpers/state-text.js';
 import { tempDir } from '../helpers/tmp.js';
 import { startAppMcpServer, type AppMcpServer } from '../services/mcp/app-mcp-server.js';
 import { KEYS, plain, renderAt, tick, type Rendered } from '../ui/harness.js';
@@ -32,7 +36,12 @@ const SECRETS = {
   CRM_WEBHOOK_SECRET: 'plain-webhook-secret-value-42',
 } as const;
 const DB_URL = `postgresql://postgres:${DB_PASSWORD}@127.0.0.1:9/postgres`;
-const NEEDLES = [...Object.values(SECRETS), DB_PASSWORD, DB_URL];
+// Typed by hand, configured nowhere: only their shapes give them away.
+const TYPED = {
+  anthropic: 'sk-ant-api03-typedMarkerNotConfigured-0123456789',
+  bearer: 'tb9typedBearerMarker0123456789',
+} as const;
+const NEEDLES = [...Object.values(SECRETS), DB_PASSWORD, DB_URL, ...Object.values(TYPED)];
 
 let project: { dir: string; cleanup: () => void };
 let resend: FakeResend;
@@ -58,10 +67,21 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+function git(args: readonly string[]): string {
+  const r = spawnSync('git', ['-c', 'user.name=Ada', '-c', 'user.email=ada@example.com', ...args], { cwd: project.dir, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
 beforeAll(async () => {
   [resend, app] = await Promise.all([startFakeResend({ apiKey: SECRETS.RESEND_API_KEY }), startAppMcpServer(SECRETS.SUPABASE_SERVICE_ROLE_KEY)]);
   project = tempDir('agentdeck-secrets-');
-  mkdirSync(join(project.dir, '.git'));
+  // A real repository, set up as users do: `.env` ignored, nothing else.
+  git(['init', '-q', '-b', 'main']);
+  writeFileSync(join(project.dir, '.gitignore'), '.env\n');
+  writeFileSync(join(project.dir, 'package.json'), '{"name":"crm-app","private":true}\n');
+  git(['add', '-A']);
+  git(['commit', '-q', '-m', 'initial']);
   writeFileSync(
     join(project.dir, '.env'),
     [
@@ -108,12 +128,24 @@ describe('no secret reaches any output channel', () => {
       'system status',
       `emergency access 123e4567-e89b-12d3-a456-426614174000 --reason "token ${SECRETS.SUPABASE_ACCESS_TOKEN}"`,
       `mcp call list_customers '{"prefix": "${SECRETS.ANTHROPIC_API_KEY}"}'`,
+      // Free text opens a ticket titled after it; without a model the run ends needs_model.
+      `generate api charge the card with ${TYPED.anthropic} and ${SECRETS.RESEND_API_KEY}`,
+      `create ticket "curl -H 'Authorization: Bearer ${TYPED.bearer}' fails"`,
+      // The provider refuses this one and echoes the request's Authorization header back.
+      'email "echo-auth please"',
     ];
+    resend.failWhenSubjectHas('echo-auth', { kind: 'echo-auth' });
     for (const line of lines) results.push(await t.engine.dispatch(line, { initiator: 'you' }));
     // The careless server did echo the key; the result shows that it was redacted.
     expect(results[2]?.lines?.join('\n')).toContain('you sent: Bearer [redacted]');
     expect(results[0]?.ok).toBe(true);
     expect(resend.accepted.length).toBeGreaterThan(0);
+    expect(results[8]?.status).toBe('needs_model');
+    // The refused email is stored failed, with the provider's reason (and no key in it).
+    const failedRow = (): { last_error: string } | undefined =>
+      t.state.db.prepare("SELECT last_error FROM outbox WHERE subject LIKE '%echo-auth%' AND status = 'failed'").get() as { last_error: string } | undefined;
+    for (let i = 0; i < 200 && !failedRow(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(failedRow()?.last_error).toContain('Authorization: Bearer [');
   });
 
   it('through the MCP server', async () => {
@@ -130,8 +162,16 @@ describe('no secret reaches any output channel', () => {
     expect(JSON.stringify(mcpResults[1])).toContain('[redacted]');
   });
 
-  it('through `agentdeck run --json`', async () => {
-    for (const line of [`email "json ${SECRETS.RESEND_API_KEY}"`, 'mcp call echo_auth', `create ticket "json ${SECRETS.CRM_WEBHOOK_SECRET}"`]) {
+  it('through `agentdeck run` and `agentdeck run --json`', async () => {
+    const lines = [
+      ['--json', `email "json ${SECRETS.RESEND_API_KEY}"`],
+      ['--json', 'mcp call echo_auth'],
+      ['--json', `create ticket "json ${SECRETS.CRM_WEBHOOK_SECRET}"`],
+      [`create ticket "text ${SECRETS.SUPABASE_ACCESS_TOKEN} and ${TYPED.anthropic}"`],
+      ['status'],
+      ['--json', 'status'],
+    ];
+    for (const args of lines) {
       let out = '';
       const stdout = new Writable({
         write(chunk: Buffer, _enc, done) {
@@ -139,7 +179,7 @@ describe('no secret reaches any output channel', () => {
           done();
         },
       });
-      await main(['run', '--json', line], { cwd: project.dir, env: {}, stdout, stderr: stdout });
+      await main(['run', ...args], { cwd: project.dir, env: {}, stdout, stderr: stdout });
       runJson.push(out);
     }
     expect(JSON.parse(runJson[1]!)).toMatchObject({ ok: true });
@@ -149,7 +189,7 @@ describe('no secret reaches any output channel', () => {
     // The prompt echoes the user's own keystrokes; before and after that, nothing may show them.
     typingFrom = screen.stdout.frames.length;
     // The runs above were on screen, with their secrets redacted.
-    expect(plain(screen.lastFrame())).toContain('the resend key is [redacted]');
+    expect(screen.stdout.frames.map(plain).join('\n')).toMatch(/the resend key is \[(redacted|secret:RESEND_API_KEY)\]/);
     screen.stdin.write(`@agent email "dashboard ${SECRETS.CRM_WEBHOOK_SECRET}"`);
     await tick(20);
     submittedAt = screen.stdout.frames.length;
@@ -167,18 +207,27 @@ describe('no secret reaches any output channel', () => {
       'screen frames': [...screen.stdout.frames.slice(0, typingFrom), ...screen.stdout.frames.slice(submittedAt)].map(plain).join('\n'),
       'emails as Resend received them': JSON.stringify(resend.accepted.map((e) => e.body)),
     };
-    // The logs (events), the audit trail and the outbox; the runs, approvals and tickets tables
-    // keep what was typed, to resume and show it, and are not output channels by themselves.
-    for (const table of ['events', 'audit', 'outbox', 'kv']) {
-      channels[`${table} table`] = JSON.stringify(t.state.db.prepare(`SELECT * FROM ${table}`).all());
+    // Every column of every table: runs and tickets keep typed lines as placeholders.
+    const columns = everyColumn(t.state.db);
+    for (const [column, text] of Object.entries(columns)) channels[`column ${column}`] = text;
+    // Every file of the project (the db files byte for byte, with its WAL), but the `.env`
+    // that holds the values on purpose, and git's own compressed store (searched below).
+    for (const file of filesUnder(project.dir).filter((f) => !f.startsWith(join(project.dir, '.git') + '/') && f !== join(project.dir, '.env'))) {
+      channels[file] = readFileSync(file, 'latin1');
     }
-    // Every file written besides the state db: .eml files, the prompt history, logs.
-    for (const file of filesUnder(join(project.dir, '.agentdeck')).filter((f) => !/state\.db(-wal|-shm)?$/.test(f))) {
-      channels[file] = readFileSync(file, 'utf8');
-    }
-    expect(channels['events table']!.length).toBeGreaterThan(100);
-    expect(JSON.parse(channels['outbox table']!).length).toBeGreaterThan(1);
+    // The project committed as a careless user would: the state dir ignores itself.
+    git(['add', '-A']);
+    git(['commit', '-q', '--allow-empty', '-m', 'everything']);
+    const tracked = git(['ls-files']);
+    expect(tracked).not.toContain('.agentdeck/');
+    channels['git objects'] = git(['cat-file', '--batch-all-objects', '--batch']);
     const found = Object.entries(channels).flatMap(([name, text]) => leaks(text).map((n) => `${name}: ${n.slice(0, 12)}…`));
     expect(found).toEqual([]);
+    // The sweep saw real content: typed secrets are kept as named placeholders.
+    expect(columns['runs.line']).toContain('[secret:RESEND_API_KEY]');
+    expect(columns['runs.secret_names']).toContain('RESEND_API_KEY');
+    expect(columns['events.message']!.length).toBeGreaterThan(100);
+    expect(columns['outbox.id']!.split('\n').length).toBeGreaterThan(1);
+
   });
 });

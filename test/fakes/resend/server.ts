@@ -13,13 +13,16 @@ import { randomUUID } from 'node:crypto';
  * - `drop-after-accept`: the email IS accepted, then the connection is destroyed (the worst
  *   case: only the idempotency key keeps a retry from sending it twice);
  * - `422`: a validation error;
- * - `non-json-500`: an HTML error page.
+ * - `non-json-500`: an HTML error page;
+ * - `echo-auth`: a 400 whose message echoes the request's `Authorization` header back (as a
+ *   careless gateway does), so the caller's error handling must not store or show it.
  */
 export type Fault =
   | { kind: '429'; retryAfter?: number }
   | { kind: '500' | '503' | 'non-json-500' }
   | { kind: 'drop' | 'drop-after-accept' }
-  | { kind: '422'; message?: string };
+  | { kind: '422'; message?: string }
+  | { kind: 'echo-auth' };
 
 export interface ReceivedEmail {
   readonly id: string;
@@ -126,6 +129,9 @@ export async function startFakeResend(options: { apiKey?: string } = {}): Promis
       case 'drop-after-accept':
         accept(key, body, req.headers.authorization);
         req.socket.destroy();
+        return;
+      case 'echo-auth':
+        json(res, 400, { statusCode: 400, name: 'invalid_request', message: `Rejected request with Authorization: ${req.headers.authorization ?? '(none)'}` });
         return;
       case '422':
         json(res, 422, { statusCode: 422, name: 'validation_error', message: fault.message ?? 'Invalid `to` field.' });
