@@ -53,10 +53,13 @@ function failure(error: string, extra: { suggestion?: string; usage?: string } =
   return { ok: false, error, ...extra };
 }
 
-/** A value shown inside an error line: clipped, quoted. */
+/**
+ * A value shown inside an error line: clipped, quoted. The cut drops the word it falls in: half
+ * a typed token (`sk-ant-ABCD...`) would no longer be recognised by redaction downstream.
+ */
 function show(value: unknown): string {
   const text = Array.isArray(value) ? value.join(' ') : String(value);
-  return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 58).replace(/\S*$/, '').trimEnd()}...` : text);
 }
 
 const HELP_HINT = 'type "help" for the list of commands';

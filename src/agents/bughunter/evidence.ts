@@ -2,6 +2,7 @@
 // source lines where those words appear.
 import { OWN_DIRS } from '../../services/exec/test-runner.js';
 import { gitRaw } from '../../services/git/git.js';
+import { clipRedacted, defaultRedactor } from '../../services/secrets/redact.js';
 import { getKv } from '../../services/state/kv.js';
 import type { Ticket } from '../../services/state/tickets.js';
 import { withState } from '../stage/state.js';
@@ -42,7 +43,7 @@ export async function collectEvidence(ctx: CommandContext, ticket: Ticket): Prom
     for (const w of words) args.push('-e', w);
     args.push('--', '.', ...OWN_DIRS.map((d) => `:!${d}`), ':!node_modules', ':!package-lock.json');
     const out = await gitRaw(ctx.root, args);
-    codeHits.push(...out.stdout.split('\n').filter(Boolean).slice(0, 40).map((l) => (l.length > 200 ? `${l.slice(0, 197)}...` : l)));
+    codeHits.push(...out.stdout.split('\n').filter(Boolean).slice(0, 40).map((l) => clipRedacted(l, 200, defaultRedactor, '...')));
   }
   return {
     ticket: { id: ticket.id, title: ticket.title, description: ticket.description, kind: ticket.kind },

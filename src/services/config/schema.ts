@@ -8,6 +8,7 @@ import {
   type AgentKind,
   type ApprovalPolicyKey,
 } from '../../commands/types.js';
+import { clipRedacted, defaultRedactor } from '../secrets/redact.js';
 import { splitCommand } from './argv.js';
 
 export const CONFIG_FILE = 'agentdeck.config.json';
@@ -195,6 +196,5 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  return clipRedacted(JSON.stringify(v), 60, defaultRedactor, '...');
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { arg, defineCommand } from '../../../src/commands/define.js';
+import { parse } from '../../../src/commands/parse.js';
 import { getRun } from '../../../src/agents/orchestrator/runs-repo.js';
 import { fail, handle, ok, type HandlerTable } from '../../../src/agents/types.js';
 import { collectNamedSecrets } from '../../../src/services/config/secrets.js';
@@ -184,6 +185,10 @@ describe('redaction before truncation, and the shapes', () => {
     expect(clipRedacted(`a long prefix then ${token}`, 24)).not.toContain('sk-ant');
     const table = renderTable([{ v: `${token} tail` }], [{ header: 'v', value: 'v', max: 12 }]);
     expect(table.join('\n')).not.toContain('sk-ant');
+    // The parser has no redactor: its error lines cut before the word the limit falls in.
+    const typed = parse(`status --output "one two three four five six seven eight nine ten ${token}"`);
+    expect(typed.ok).toBe(false);
+    expect(typed.ok ? '' : typed.error).toContain('"one two three four five six seven eight nine ten..."');
   });
 
   it('redacts Authorization headers and bearer tokens, and leaves prose alone', () => {
