@@ -14,6 +14,17 @@ export default tseslint.config(
     },
   },
   {
+    // Only the state layer opens a connection: the one it hands out redacts every write.
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/services/state/db.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='DatabaseSync']", message: 'open the state db with openState/openStateAt (src/services/state/db.ts): its connection redacts every write' },
+      ],
+    },
+  },
+  {
     files: ['**/*.{js,mjs}'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

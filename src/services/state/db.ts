@@ -97,6 +97,12 @@ export function openStateAt(path: string, options: { secrets?: readonly NamedSec
       depth--;
     }
   };
+  // For migrations that scrub rows written before this redaction existed.
+  raw.function('agentdeck_redact', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? redact(text) : text as null));
+  raw.function('agentdeck_secret_names', { deterministic: true }, (text: unknown) => {
+    const names = typeof text === 'string' ? secretNamesIn(text, secrets) : [];
+    return names.length ? JSON.stringify(names) : null;
+  });
   migrate(raw, tx);
   const db = guard(raw, redact);
   const statements = new Map<string, StatementSync>();

@@ -190,6 +190,24 @@ CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT 
     name: 'run secret names',
     // The configured secrets a typed command held: its line and args are stored with their
     // placeholders, and `resume` takes exactly these values from the environment again.
-    sql: `ALTER TABLE runs ADD COLUMN secret_names TEXT;`,
+    // Rows written before every write was redacted are scrubbed once, through the functions the
+    // state db registers (db.ts); the audit is append-only and keeps its hashes.
+    sql: `
+ALTER TABLE runs ADD COLUMN secret_names TEXT;
+UPDATE runs SET secret_names = agentdeck_secret_names(line || char(10) || coalesce(args_json, ''));
+UPDATE runs SET line = agentdeck_redact(line), args_json = agentdeck_redact(args_json), result_json = agentdeck_redact(result_json),
+  error = agentdeck_redact(error), recovery_json = agentdeck_redact(recovery_json);
+UPDATE steps SET name = agentdeck_redact(name), output_json = agentdeck_redact(output_json), error = agentdeck_redact(error),
+  waiting_for = agentdeck_redact(waiting_for);
+UPDATE tickets SET title = agentdeck_redact(title), description = agentdeck_redact(description), data_json = agentdeck_redact(data_json);
+UPDATE events SET message = agentdeck_redact(message), data_json = agentdeck_redact(data_json);
+UPDATE approvals SET action_json = agentdeck_redact(action_json), summary = agentdeck_redact(summary), target = agentdeck_redact(target),
+  confirm_text = agentdeck_redact(confirm_text), reason = agentdeck_redact(reason);
+UPDATE outbox SET to_json = agentdeck_redact(to_json), subject = agentdeck_redact(subject), text = agentdeck_redact(text),
+  html = agentdeck_redact(html), last_error = agentdeck_redact(last_error);
+UPDATE deployments SET data_json = agentdeck_redact(data_json);
+UPDATE backups SET path = agentdeck_redact(path), data_json = agentdeck_redact(data_json);
+UPDATE kv SET value = agentdeck_redact(value);
+`,
   },
 ];

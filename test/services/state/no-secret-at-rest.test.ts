@@ -2,8 +2,9 @@
 // prepared statement, named parameters, exec) stores placeholders and redacted shapes. A typed
 // secret comes back from the environment on resume, and only where redaction put it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { arg, defineCommand } from '../../../src/commands/define.js';
@@ -16,6 +17,7 @@ import { clipRedacted, createRedactor, expandPlaceholders } from '../../../src/s
 import { appendAudit, verifyAudit } from '../../../src/services/state/audit.js';
 import { openState } from '../../../src/services/state/db.js';
 import { setKv } from '../../../src/services/state/kv.js';
+import { MIGRATIONS } from '../../../src/services/state/schema.js';
 import { createTicket } from '../../../src/services/state/tickets.js';
 import { parsed } from '../../agents/orchestrator/fixtures.js';
 import { makeContext, type TestContext } from '../../helpers/context.js';
@@ -84,6 +86,30 @@ describe('the state db redacts every write', () => {
     appendAudit(state, { initiator: 'you', action: 'second', result: 'ok' }, state.redact);
     expect(verifyAudit(state)).toMatchObject({ ok: true });
     expect(everyText(state)).not.toContain(KEY);
+  });
+});
+
+describe('a state db written before', () => {
+  it('is scrubbed when it is opened: every table but the append-only audit, and typed runs stay resumable', () => {
+    const root = project();
+    mkdirSync(join(root, '.agentdeck'));
+    const old = new DatabaseSync(join(root, '.agentdeck', 'state.db'));
+    old.exec(MIGRATIONS[0]!.sql);
+    old.exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL); INSERT INTO schema_version VALUES (1, 'then')");
+    const ins = (sql: string, ...v: (string | null)[]) => old.prepare(sql).run(...v);
+    ins("INSERT INTO runs (id, line, args_json, agent, status, initiator, created_at, updated_at, error) VALUES ('RUN-0001', ?, ?, 'ops', 'failed', 'you', 'now', 'now', ?)", `email ${KEY}`, JSON.stringify({ text: KEY }), `Bearer ${TOKEN}`);
+    ins("INSERT INTO tickets (id, kind, year, seq, title, created_at, updated_at) VALUES ('TASK-2026-001', 'TASK', 2026, 1, ?, 'now', 'now')", `title ${TOKEN}`);
+    ins("INSERT INTO events (ts, agent, kind, level, message, data_json) VALUES (1, 'ops', 'log', 'info', ?, ?)", `event ${KEY}`, JSON.stringify({ k: TOKEN }));
+    ins("INSERT INTO outbox (id, reason, dedupe_key, to_json, sender, subject, text, idempotency_key, created_at, last_error) VALUES ('o1', 'r', 'd', '[]', 's', 'subj', 'body', 'i', 'now', ?)", `Authorization: Bearer ${KEY}`);
+    ins("INSERT INTO kv (key, value, updated_at) VALUES ('k', ?, 'now')", JSON.stringify(KEY));
+    old.close();
+    const state = openState(root);
+    cleanups.push(() => state.close());
+    const text = everyText(state);
+    expect(NEEDLES.filter((n) => text.includes(n))).toEqual([]);
+    const run = getRun(state, 'RUN-0001')!;
+    expect(run.line).toBe('email [secret:RESEND_API_KEY]');
+    expect(run.secretNames).toEqual(['RESEND_API_KEY']);
   });
 });
 
