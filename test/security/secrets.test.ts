@@ -12,6 +12,7 @@ import { Writable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentRuntime } from '../../src/agents/runtime/types.js';
 import type { CommandResult } from '../../src/agents/types.js';
 import { main } from '../../src/cli.js';
 import { COMMANDS } from '../../src/commands/registry.js';
@@ -98,7 +99,16 @@ beforeAll(async () => {
   const loaded = loadProject(project.dir, {});
   // Every configured value is known to the redactor, from the .env file alone.
   for (const v of Object.values(SECRETS)) expect(loaded.secrets).toContain(v);
-  t = makeContext({ root: project.dir, secrets: loaded.secrets, run: false });
+  // A careless model: it writes the request it was given into the code (and so into git).
+  const model: AgentRuntime = {
+    name: 'claude',
+    hasModel: true,
+    run: (request) => {
+      if (request.agent === 'codesmith') writeFileSync(join(request.cwd ?? project.dir, 'generated-request.txt'), request.prompt);
+      return Promise.resolve({ status: 'done', text: 'written', costUsd: null });
+    },
+  };
+  t = makeContext({ root: project.dir, secrets: loaded.secrets, run: false, runtime: model });
   stopNotifications = startNotifications({ bus: t.bus, state: t.state, project: loaded }).stop;
 
   const store = createDeckStore();
@@ -128,7 +138,7 @@ describe('no secret reaches any output channel', () => {
       'system status',
       `emergency access 123e4567-e89b-12d3-a456-426614174000 --reason "token ${SECRETS.SUPABASE_ACCESS_TOKEN}"`,
       `mcp call list_customers '{"prefix": "${SECRETS.ANTHROPIC_API_KEY}"}'`,
-      // Free text opens a ticket titled after it; without a model the run ends needs_model.
+      // Free text opens a ticket titled after it, and the model's work is committed.
       `generate api charge the card with ${TYPED.anthropic} and ${SECRETS.RESEND_API_KEY}`,
       `create ticket "curl -H 'Authorization: Bearer ${TYPED.bearer}' fails"`,
       // The provider refuses this one and echoes the request's Authorization header back.
@@ -140,7 +150,7 @@ describe('no secret reaches any output channel', () => {
     expect(results[2]?.lines?.join('\n')).toContain('you sent: Bearer [redacted]');
     expect(results[0]?.ok).toBe(true);
     expect(resend.accepted.length).toBeGreaterThan(0);
-    expect(results[8]?.status).toBe('needs_model');
+    expect(results[8]).toMatchObject({ ok: true });
     // The refused email is stored failed, with the provider's reason (and no key in it).
     const failedRow = (): { last_error: string } | undefined =>
       t.state.db.prepare("SELECT last_error FROM outbox WHERE subject LIKE '%echo-auth%' AND status = 'failed'").get() as { last_error: string } | undefined;
@@ -158,6 +168,9 @@ describe('no secret reaches any output channel', () => {
     mcpResults.push(await client.callTool({ name: 'email', arguments: { message: `again ${SECRETS.RESEND_API_KEY}` } }));
     mcpResults.push(await client.callTool({ name: 'create_ticket', arguments: { title: `leak ${SECRETS.CRM_WEBHOOK_SECRET}` } }));
     mcpResults.push(await client.callTool({ name: 'emergency_access', arguments: { user: 'ada@example.com', reason: `see ${SECRETS.ANTHROPIC_API_KEY}` } }));
+    mcpResults.push(await client.callTool({ name: 'generate_api', arguments: { route: 'refund the order', details: `using ${TYPED.anthropic} over mcp` } }));
+    expect(JSON.stringify(mcpResults.at(-1))).toContain('generated');
+    mcpResults.push(await client.callTool({ name: 'create_ticket', arguments: { title: `curl -H "Authorization: Bearer ${TYPED.bearer}"` } }));
     await client.close();
     expect(JSON.stringify(mcpResults[1])).toContain('[redacted]');
   });
@@ -226,6 +239,11 @@ describe('no secret reaches any output channel', () => {
     // The sweep saw real content: typed secrets are kept as named placeholders.
     expect(columns['runs.line']).toContain('[secret:RESEND_API_KEY]');
     expect(columns['runs.secret_names']).toContain('RESEND_API_KEY');
+    // Free text over MCP and the console opened tickets titled after it, the tokens redacted.
+    expect(columns['tickets.title']).toContain('refund the order using [redacted] over mcp');
+    expect(columns['tickets.title']).toContain('charge the card with [redacted] and [redacted]');
+    // The model's work was committed on the ticket's branch, under a redacted message.
+    expect(git(['log', '--all', '--format=%s'])).toContain('charge the card with [redacted] and [redacted]');
     expect(columns['events.message']!.length).toBeGreaterThan(100);
     expect(columns['outbox.id']!.split('\n').length).toBeGreaterThan(1);
 
