@@ -16,6 +16,11 @@ export interface StateDb {
    * them, and the per-step and per-event paths run the same few statements again and again).
    */
   stmt(sql: string): StatementSync;
+  /**
+   * Inside `tx`: runs `fn` if the outermost transaction rolls back (for side effects outside the
+   * db that were made in step with it, such as the audit checkpoint). Outside a transaction: no-op.
+   */
+  onRollback(fn: () => void): void;
   close(): void;
 }
 
@@ -39,6 +44,7 @@ export function openStateAt(path: string): StateDb {
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
   let depth = 0;
+  let undo: (() => void)[] = [];
   const tx = <T>(fn: () => T): T => {
     // Nested calls join the outer transaction.
     if (depth > 0) return fn();
@@ -49,10 +55,12 @@ export function openStateAt(path: string): StateDb {
       db.exec('COMMIT');
       return out;
     } catch (error) {
-      db.exec('ROLLBACK');
+      if (db.isTransaction) db.exec('ROLLBACK');
+      for (const f of undo.reverse()) f();
       throw error;
     } finally {
       depth--;
+      undo = [];
     }
   };
   migrate(db, tx);
@@ -68,6 +76,9 @@ export function openStateAt(path: string): StateDb {
         statements.set(sql, st);
       }
       return st;
+    },
+    onRollback(fn) {
+      if (depth > 0) undo.push(fn);
     },
     close: () => {
       if (db.isOpen) db.close();
