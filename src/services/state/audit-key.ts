@@ -149,6 +149,14 @@ function openHead(path: string, bytes: Buffer): number | null {
   return null;
 }
 
+/** Removes the checkpoint (an append that wrote the first one was rolled back). */
+export function removeCheckpoint(files: AuditFiles): void {
+  const fd = handles.get(files.headPath);
+  if (fd !== undefined) closeSync(fd);
+  handles.delete(files.headPath);
+  rmSync(files.headPath, { force: true });
+}
+
 /** Closes the open checkpoint descriptors. */
 export function releaseCheckpoints(): void {
   for (const fd of handles.values()) closeSync(fd);

@@ -17,7 +17,8 @@
 // replaced or deleted, the key gone), it first appends an entry recording the disagreement, so
 // the evidence survives later appends and `audit verify` keeps reporting it.
 import { createHash, type KeyObject } from 'node:crypto';
-import { auditFiles, createKey, mac, readCheckpoint, readKey, releaseCheckpoints, writeCheckpoint, type AuditFiles, type Checkpoint } from './audit-key.js';
+import { rmSync } from 'node:fs';
+import { auditFiles, createKey, mac, readCheckpoint, readKey, releaseCheckpoints, removeCheckpoint, writeCheckpoint, type AuditFiles, type Checkpoint, type CheckpointRead } from './audit-key.js';
 import { restoreAuditGuard } from './audit-guard.js';
 import type { StateDb } from './db.js';
 import { parseJson } from './db.js';
@@ -124,8 +125,14 @@ export function headMismatch(head: Head | null, checkpoint: Checkpoint): string 
 }
 
 /** The checkpoint as this append finds it, and why it disagrees with the trail (null when it does not). */
-function checkHead(state: StateDb, trail: Trail, head: Head | null): { keyedFrom: number; problem: string | null } {
-  if (trail.last && sameHead(head, trail.last)) return { keyedFrom: trail.last.keyedFrom, problem: null };
+function checkHead(state: StateDb, trail: Trail, head: Head | null): { keyedFrom: number; problem: string | null; found: Checkpoint | null } {
+  if (trail.last && sameHead(head, trail.last)) return { keyedFrom: trail.last.keyedFrom, problem: null, found: trail.last };
+  const found = readCheckpoint(trail.files, trail.key);
+  const checked = checkSlow(state, trail, head, found);
+  return { ...checked, found: found.state === 'ok' ? found.checkpoint : null };
+}
+
+function checkSlow(state: StateDb, trail: Trail, head: Head | null, read: CheckpointRead): { keyedFrom: number; problem: string | null } {
   const next = (head?.seq ?? 0) + 1;
   // An entry this process wrote that is no longer there as written.
   if (trail.last && trail.last.seq > 0) {
@@ -134,7 +141,6 @@ function checkHead(state: StateDb, trail: Trail, head: Head | null): { keyedFrom
       return { keyedFrom: Math.min(trail.last.keyedFrom, next), problem: `entry ${trail.last.seq}, written by this process, is ${mine ? 'changed' : 'gone'}` };
     }
   }
-  const read = readCheckpoint(trail.files, trail.key);
   if (read.state === 'ok') return { keyedFrom: Math.min(read.checkpoint.keyedFrom, next), problem: headMismatch(head, read.checkpoint) };
   if (read.state === 'invalid') return { keyedFrom: next, problem: 'the checkpoint was edited or is unreadable' };
   if (!trail.created) return { keyedFrom: next, problem: 'the checkpoint is missing (deleted)' };
@@ -165,7 +171,7 @@ export function appendAudit(state: StateDb, entry: AuditEntry, redact: (s: strin
     const trail = trailOf(state);
     let head = (state.stmt('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as Head | undefined) ?? null;
     const ts = new Date().toISOString();
-    const { keyedFrom, problem } = checkHead(state, trail, head);
+    const { keyedFrom, problem, found } = checkHead(state, trail, head);
     if (problem) {
       const seq = (head?.seq ?? 0) + 1;
       const note = { seq, ts, initiator: 'agentdeck', agent: 'orchestrator', action: MISMATCH_ACTION, target: null, run_id: null, approval_id: null, result: 'tamper suspected', data_json: JSON.stringify({ problem }), prev_hash: head?.hash ?? GENESIS };
@@ -193,7 +199,13 @@ export function appendAudit(state: StateDb, entry: AuditEntry, redact: (s: strin
     trail.last = checkpoint;
     state.onRollback(() => {
       trail.last = before;
-      if (before) writeCheckpoint(trail.files, trail.key, before);
+      if (found) writeCheckpoint(trail.files, trail.key, found);
+      else removeCheckpoint(trail.files);
+      // A key made by this very append goes too: a key without a checkpoint reads as a deleted checkpoint.
+      if (!found && trail.created && before === null) {
+        rmSync(trail.files.keyPath, { force: true });
+        for (const [id, t] of trails) if (t === trail) trails.delete(id);
+      }
     });
     return toEntry({ ...row, hash });
   });

@@ -398,18 +398,35 @@ describe('audit keys and checkpoints', () => {
     expect(verifyFresh()).toMatchObject({ ok: true, count: 8, keyedFrom: 6 });
   });
 
-  it('puts the checkpoint back when the transaction of an append rolls back', () => {
-    ctx.append(3);
-    const before = readFileSync(ctx.head, 'utf8');
+  const rolledBack = (): void => {
     expect(() =>
       ctx.state.tx(() => {
         appendAudit(ctx.state, { initiator: 'you', action: 'rolled back', result: 'done' });
         throw new Error('later step failed');
       }),
     ).toThrow('later step failed');
+  };
+
+  it('puts the checkpoint back when the transaction of an append rolls back', () => {
+    ctx.append(3);
+    const before = readFileSync(ctx.head, 'utf8');
+    rolledBack();
+    expect(readFileSync(ctx.head, 'utf8')).toBe(before);
+    // The same in a process whose first append it is (the checkpoint it found is put back).
+    ctx.restart();
+    rolledBack();
     expect(readFileSync(ctx.head, 'utf8')).toBe(before);
     ctx.append(1);
     expect(verifyFresh()).toMatchObject({ ok: true, count: 4 });
+  });
+
+  it('leaves no checkpoint when the very first append rolls back', () => {
+    rolledBack();
+    expect(existsSync(ctx.head)).toBe(false);
+    expect(existsSync(ctx.key)).toBe(false);
+    ctx.restart();
+    ctx.append(2);
+    expect(verifyFresh()).toMatchObject({ ok: true, count: 2 });
   });
 
   it('catches rows removed behind the back of a running process at its next append', () => {
