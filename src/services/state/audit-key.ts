@@ -2,7 +2,7 @@
 // the trail's head (last sequence number and MAC). Both live in the user's config directory
 // (`$XDG_CONFIG_HOME/agentdeck/audit/`, else `~/.config/agentdeck/audit/`), named by a hash of the
 // project root's real path, so nothing under `.agentdeck/` (or the repository) can rewrite them.
-import { createHash, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, hash, randomBytes, type KeyObject } from 'node:crypto';
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
@@ -81,12 +81,29 @@ export function mac(key: KeyObject, body: string): string {
 
 // The checkpoint is one fixed-size record, rewritten in place by a single write at offset 0: a
 // killed process leaves the old record or the new one, never a mix, and the write costs no
-// rename (which on ext4 flushes data and costs ~100x more). The record carries its own MAC, so a
-// record edited by hand, or torn by a power loss, reads as invalid instead of being trusted.
+// rename (which on ext4 flushes data and costs ~100x more). The record carries its own tag, so a
+// record edited by hand (say, pointed at an earlier entry whose MAC anyone can read in the db), or
+// torn by a power loss, reads as invalid instead of being trusted.
+//
+// The tag is sha256(secret ‖ record) with a secret derived from the key: a second HMAC per append
+// would cost as much as the rest of the checkpoint, and a secret prefix is a sound MAC here because
+// the record's format is strict (a length-extended record carries sha256 padding bytes, which can
+// never parse).
 const RECORD_SIZE = 256;
 
 function recordBody(c: Checkpoint): string {
   return `agentdeck-audit-head v1 ${c.seq} ${c.mac} ${c.keyedFrom}`;
+}
+
+const tagSecrets = new WeakMap<KeyObject, string>();
+
+function tagOf(key: KeyObject, body: string): string {
+  let secret = tagSecrets.get(key);
+  if (secret === undefined) {
+    secret = mac(key, 'agentdeck audit checkpoint tag');
+    tagSecrets.set(key, secret);
+  }
+  return hash('sha256', `${secret}\n${body}`);
 }
 
 const scratch = Buffer.alloc(RECORD_SIZE);
@@ -94,7 +111,7 @@ const scratch = Buffer.alloc(RECORD_SIZE);
 /** The record in a buffer reused by every write (the append path makes one per entry). */
 function record(key: KeyObject, c: Checkpoint): Buffer {
   const body = recordBody(c);
-  const n = scratch.write(`${body} ${mac(key, body)}\n`, 0, 'latin1');
+  const n = scratch.write(`${body} ${tagOf(key, body)}\n`, 0, 'latin1');
   scratch.fill(0x20, n);
   return scratch;
 }
@@ -104,12 +121,12 @@ export type CheckpointRead = { readonly state: 'missing' } | { readonly state: '
 export function readCheckpoint(files: AuditFiles, key: KeyObject): CheckpointRead {
   let text: string;
   try {
-    text = readFileSync(files.headPath, 'utf8');
+    text = readFileSync(files.headPath, 'latin1');
   } catch {
     return { state: 'missing' };
   }
   const m = /^(agentdeck-audit-head v1 (\d+) ([0-9a-f]{64}) (\d+)) ([0-9a-f]{64})\n *$/.exec(text);
-  if (!m || mac(key, m[1] as string) !== m[5]) return { state: 'invalid' };
+  if (!m || tagOf(key, m[1] as string) !== m[5]) return { state: 'invalid' };
   return { state: 'ok', checkpoint: { seq: Number(m[2]), mac: m[3] as string, keyedFrom: Number(m[4]) } };
 }
 

@@ -86,23 +86,22 @@ interface Trail {
   readonly created: boolean;
   last: Checkpoint | null;
 }
-const trails = new Map<string, Trail>();
+// By connection: the append path then reads no environment, resolves no path and hashes nothing.
+let trails = new WeakMap<StateDb, Trail>();
 
 function trailOf(state: StateDb): Trail {
-  // Found by db path and config dir, so the append path resolves no real path and hashes nothing.
-  const id = `${process.env.XDG_CONFIG_HOME ?? ''}\0${process.env.HOME ?? ''}\0${state.path}`;
-  const known = trails.get(id);
+  const known = trails.get(state);
   if (known) return known;
   const files = auditFiles(state.path);
   const existing = readKey(files);
   const trail: Trail = { files, key: existing ?? createKey(files), created: existing === null, last: null };
-  trails.set(id, trail);
+  trails.set(state, trail);
   return trail;
 }
 
 /** Forgets keys and heads held in memory, as a new process would (tests that play a second process call this). */
 export function forgetAuditKeys(): void {
-  trails.clear();
+  trails = new WeakMap();
   releaseCheckpoints();
 }
 
@@ -204,7 +203,7 @@ export function appendAudit(state: StateDb, entry: AuditEntry, redact: (s: strin
       // A key made by this very append goes too: a key without a checkpoint reads as a deleted checkpoint.
       if (!found && trail.created && before === null) {
         rmSync(trail.files.keyPath, { force: true });
-        for (const [id, t] of trails) if (t === trail) trails.delete(id);
+        trails.delete(state);
       }
     });
     return toEntry({ ...row, hash });
