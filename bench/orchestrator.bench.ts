@@ -13,6 +13,11 @@ import { createBus } from '../src/services/events/bus.js';
 import { openState } from '../src/services/state/db.js';
 import { countEvents } from '../src/services/state/events.js';
 
+// The audit key and checkpoint of each throwaway project go to a throwaway config directory.
+const configHome = mkdtempSync(join(tmpdir(), 'agentdeck-bench-config-'));
+process.env.XDG_CONFIG_HOME = configHome;
+process.on('exit', () => rmSync(configHome, { recursive: true, force: true }));
+
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const RUNS = 1000;
 

@@ -1,10 +1,17 @@
 // Global test setup. Shared servers (PostgreSQL 15 on a loopback port) are started here and
 // their addresses passed to tests through environment variables.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startPostgres15, type Postgres15 } from './postgres15.js';
 
 let pg15: Postgres15 | null = null;
 
 export default async function setup(): Promise<() => Promise<void>> {
+  // The user's config directory (the audit keys and checkpoints live there): a temp one, so tests
+  // never write into the real one. Test processes inherit it.
+  const config = mkdtempSync(join(tmpdir(), 'agentdeck-config-'));
+  process.env.XDG_CONFIG_HOME = config;
   // PostgreSQL 15 for the tests that run against a real server (AGENTDECK_TEST_PG_URL). When it
   // cannot start, those tests fail with this reason (see pg15Url); the others still run.
   try {
@@ -15,5 +22,6 @@ export default async function setup(): Promise<() => Promise<void>> {
   }
   return async () => {
     await pg15?.stop();
+    rmSync(config, { recursive: true, force: true });
   };
 }

@@ -287,10 +287,12 @@ const helpHandler = handle(help, (_ctx, args) => {
 
 const auditVerifyHandler = handle(auditVerify, (ctx, args) => {
   const verdict = verifyAudit(engineOf(ctx).state);
-  const lines = renderOutput(args.output, verdict, { lines: () => [] });
+  // Said whatever the verdict: the guard was put back by this check.
+  const restored = verdict.restored.map((r) => `Restored the append-only guard: ${r}`);
+  const lines = renderOutput(args.output, verdict, { lines: () => restored });
   if (verdict.ok) return Promise.resolve(ok(`Audit trail intact: ${verdict.count} entr${verdict.count === 1 ? 'y' : 'ies'} verified`, verdict, lines));
-  const message = `Audit trail broken at entry ${verdict.brokenAt}: ${verdict.reason}`;
-  return Promise.resolve({ ...fail('audit_broken', message), data: verdict, lines });
+  const where = verdict.brokenAt === null ? 'Audit trail tampered with' : `Audit trail broken at entry ${verdict.brokenAt}`;
+  return Promise.resolve({ ...fail('audit_broken', `${where}: ${verdict.reason}`), data: verdict, lines });
 });
 
 export const handlers: HandlerTable = Object.fromEntries([

@@ -8,6 +8,8 @@ import { reviewTicket } from './review.js';
 import { emergencyRollback, rollbackTicket } from './rollback.js';
 import { testFeature } from './test-feature.js';
 import { removeStaged, requireStaged, resolveTicket, unsavedWork } from './worktrees.js';
+import { describeLeftovers, findLeftovers } from './leftovers.js';
+import { relative } from 'node:path';
 import { runStagedTests } from './deploy.js';
 import { summarizeTests } from '../../services/exec/test-runner.js';
 
@@ -36,19 +38,25 @@ export const handlers: HandlerTable = Object.fromEntries([
   handle(testFeatureSpec, (ctx, args) => testFeature(ctx, args.feature)),
   handle(discard, async (ctx, args) => {
     const staged = requireStaged(ctx, args.id);
-    const unsaved = await unsavedWork(ctx.root, staged);
+    const leftovers = await findLeftovers(staged.path);
+    const unsaved = await unsavedWork(ctx.root, staged, leftovers);
     if (unsaved) {
+      // The approval binds to what would be deleted: a new env file after it was given asks again.
       await ctx.requireApproval({
         tool: 'discard',
-        args: { ticket: args.id, path: staged.path },
+        args: { ticket: args.id, path: staged.path, secrets: leftovers.secrets },
         target: 'local',
         summary: `Archive and remove ${args.id}'s worktree, which has ${unsaved}`,
         confirmText: args.id,
       });
     }
     const removed = await ctx.step('EXECUTE', `remove worktree ${args.id}`, () => removeStaged(ctx, args.id, unsaved !== null));
-    const note = removed.archive ? `; archived to ${removed.archive.slice(ctx.root.length + 1)}` : '';
-    ctx.as('stage').log('success', `Removed ${args.id}'s staged worktree${note}`);
-    return { ok: true, status: 'done', message: `removed ${args.id}'s staged worktree (branch ${staged.branch} kept)${note}`, data: removed };
+    const note = [
+      removed.archive ? `archived to ${relative(ctx.root, removed.archive)}` : null,
+      ...(removed.leftovers ? describeLeftovers(removed.leftovers) : []),
+    ].filter((s): s is string => s !== null);
+    const tail = note.length > 0 ? `; ${note.join('; ')}` : '';
+    ctx.as('stage').log('success', `Removed ${args.id}'s staged worktree${tail}`);
+    return { ok: true, status: 'done', message: `removed ${args.id}'s staged worktree (branch ${staged.branch} kept)${tail}`, data: removed };
   }),
 ]);

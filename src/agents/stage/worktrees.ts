@@ -12,11 +12,12 @@ import {
   currentBranch,
   git,
   gitRaw,
-  isDirty,
+  identityEnv,
   revParse,
   status,
 } from '../../services/git/git.js';
 import { getKv, setKv } from '../../services/state/kv.js';
+import { archiveLeftovers, findLeftovers, isSecretFile, type Leftovers } from './leftovers.js';
 import { ARCHIVE_DIR, STAGED_DIR, branchFor, ensureIgnoreRules, stagedDirName, stamp } from './layout.js';
 import { withState } from './state.js';
 
@@ -153,49 +154,76 @@ export async function stagedChanges(staged: Staged): Promise<{ status: string; p
   return changedFiles(staged.path, staged.baseSha);
 }
 
+const untrackedSecret = (e: { code: string; path: string }): boolean => e.code === '??' && isSecretFile(e.path);
+
 /** Why removing the worktree needs a typed confirmation, or null when it is clean and merged. */
-export async function unsavedWork(root: string, staged: Staged): Promise<string | null> {
-  if (await isDirty(staged.path)) return 'uncommitted changes';
-  const ahead = (await revParse(root, staged.base)) ? await commitsAhead(root, staged.base, staged.branch) : 0;
-  return ahead > 0 ? `${ahead} unmerged commit(s)` : null;
+export async function unsavedWork(root: string, staged: Staged, leftovers?: Leftovers): Promise<string | null> {
+  const secrets = (leftovers ?? (await findLeftovers(staged.path))).secrets;
+  const reasons: string[] = [];
+  // Untracked env files count as secrets below, not as changes (they are never committed).
+  if ((await status(staged.path)).some((e) => !untrackedSecret(e))) reasons.push('uncommitted changes');
+  else {
+    const ahead = (await revParse(root, staged.base)) ? await commitsAhead(root, staged.base, staged.branch) : 0;
+    if (ahead > 0) reasons.push(`${ahead} unmerged commit(s)`);
+  }
+  if (secrets.length > 0) reasons.push(`env or key files that are never archived and would be deleted (${secrets.join(', ')})`);
+  return reasons.length > 0 ? reasons.join(', and ') : null;
 }
 
 export interface RemoveResult {
   readonly removed: boolean;
   readonly archive?: string;
+  /** What git did not track, and what became of it. */
+  readonly leftovers?: Leftovers;
 }
 
 /**
- * Removes a staged worktree. One that is dirty or has commits its base branch lacks is archived
- * first (a git bundle of its branch with the pending changes committed, plus a patch), and only
- * removed when `confirmed` (the caller asked for a typed confirmation of the ticket id).
+ * Removes a staged worktree. Nothing git does not track goes unseen: committed work and pending
+ * changes go into a git bundle plus a patch, ignored files into `<archive>.files/`, rebuildable
+ * directories (dependencies, build outputs) are dropped and listed, and env and key files are
+ * never copied anywhere (nor committed): they are deleted with the worktree, which therefore needs
+ * the typed confirmation, as do uncommitted changes and unmerged commits (`confirmed`).
  */
 export async function removeStaged(ctx: CommandContext, ticketId: string, confirmed: boolean): Promise<RemoveResult> {
   const root = ctx.root;
   const staged = requireStaged(ctx, ticketId);
-  const unsaved = await unsavedWork(root, staged);
-  const dirty = unsaved === 'uncommitted changes';
+  const leftovers = await findLeftovers(staged.path);
+  const unsaved = await unsavedWork(root, staged, leftovers);
   if (unsaved && !confirmed) {
     throw new CommandError('confirm_required', `${ticketId}'s worktree has ${unsaved}: type the ticket id to confirm its removal`);
   }
+  const dir = join(root, ARCHIVE_DIR);
+  const name = join(dir, `${stamp()}_${ticketId}`);
   let archive: string | undefined;
-  if (unsaved) {
-    const dir = join(root, ARCHIVE_DIR);
+  if (leftovers.archive.length > 0) {
+    archiveLeftovers(staged.path, leftovers, `${name}.files`);
+    archive = `${name}.files`;
+  }
+  const pending = (await status(staged.path)).filter((e) => !untrackedSecret(e));
+  const committed = pending.length > 0 ? await commitExcept(staged.path, `${ticketId}: archived uncommitted changes (${pending.length} file(s))`, leftovers.secrets) : null;
+  const ahead = (await revParse(root, staged.base)) ? await commitsAhead(root, staged.base, staged.branch) : 0;
+  if (committed || ahead > 0) {
     mkdirSync(dir, { recursive: true });
-    const name = `${stamp()}_${ticketId}`;
-    if (dirty) {
-      const pending = await status(staged.path);
-      await commitAll(staged.path, `${ticketId}: archived uncommitted changes (${pending.length} file(s))`);
-    }
     const patch = await git(root, ['diff', `${staged.baseSha}..${staged.branch}`]);
-    writeFileSync(join(dir, `${name}.patch`), `${patch}\n`);
-    archive = join(dir, `${name}.bundle`);
+    writeFileSync(`${name}.patch`, `${patch}\n`);
+    archive = `${name}.bundle`;
     await git(root, ['bundle', 'create', archive, staged.branch, '--not', staged.baseSha]);
   }
   await git(root, ['worktree', 'remove', '--force', staged.path]);
   await gitRaw(root, ['worktree', 'prune']);
   saveStaged(ctx, null, ticketId);
-  return archive ? { removed: true, archive } : { removed: true };
+  const found = leftovers.archive.length + leftovers.secrets.length + leftovers.rebuildable.length > 0 ? { leftovers } : {};
+  return archive ? { removed: true, archive, ...found } : { removed: true, ...found };
+}
+
+/** Commits everything pending except the given untracked paths (secrets stay out of git objects); the new sha or null. */
+async function commitExcept(worktree: string, message: string, except: readonly string[]): Promise<string | null> {
+  await git(worktree, ['add', '-A']);
+  if (except.length > 0) await git(worktree, ['rm', '--cached', '-q', '--ignore-unmatch', '--', ...except], { env: { GIT_LITERAL_PATHSPECS: '1' } });
+  const nothing = await gitRaw(worktree, ['diff', '--cached', '--quiet']);
+  if (nothing.code === 0) return null;
+  await git(worktree, ['commit', '--no-verify', '-q', '-m', message], { env: await identityEnv(worktree) });
+  return git(worktree, ['rev-parse', 'HEAD']);
 }
 
 /** Every staged environment whose worktree still exists. */

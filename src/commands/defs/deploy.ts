@@ -53,7 +53,7 @@ export const discard = defineCommand({
   args: [ticketArg],
   flags: [],
   summary: "Remove a ticket's staged worktree",
-  help: "Removes the ticket's staged worktree (its branch is kept). One with uncommitted changes or unmerged commits is first archived under .agentdeck/archive/ (a git bundle and a patch) and needs an approval confirmed by typing the ticket id.",
+  help: "Removes the ticket's staged worktree (its branch is kept). Nothing git does not track goes unseen: uncommitted changes and unmerged commits are archived under .agentdeck/archive/ (a git bundle and a patch), ignored files are copied there (<name>.files/), and rebuildable directories (node_modules, .next, dist, build ...) are dropped and listed. Env and key files (.env*, *.pem, *.key ...) are never archived or committed: they are listed and deleted only on the typed confirmation. Uncommitted changes, unmerged commits and env files need an approval confirmed by typing the ticket id; rejecting it keeps everything.",
   examples: ['discard FEAT-2026-002'],
   agent: 'stage',
   approval: null,

@@ -73,7 +73,8 @@ export const auditVerify = defineCommand({
   args: [],
   flags: [outputFlag],
   summary: 'Verify the audit trail',
-  help: 'Checks the hash chain of the append-only audit table and reports the first broken link, if any.',
+  help:
+    "Checks the audit trail: each entry's MAC (HMAC-SHA256 under a per-project key kept in the user's config directory, outside the project), the links between entries, and the head against the checkpoint written after each append; reports the first broken link or the missing tail. Restores the append-only triggers when they were dropped, and says so. Entries from before the key existed keep their plain sha256 chain. Limit: someone who holds both the key and the checkpoint (or deletes both along with the trail) can rewrite or roll back the history unnoticed.",
   examples: ['audit verify'],
   agent: 'orchestrator',
   approval: null,

@@ -30,6 +30,11 @@ export interface StateDb {
    * them, and the per-step and per-event paths run the same few statements again and again).
    */
   stmt(sql: string): StatementSync;
+  /**
+   * Inside `tx`: runs `fn` if the outermost transaction rolls back (for side effects outside the
+   * db that were made in step with it, such as the audit checkpoint). Outside a transaction: no-op.
+   */
+  onRollback(fn: () => void): void;
   close(): void;
 }
 
@@ -81,6 +86,7 @@ export function openStateAt(path: string, options: { secrets?: readonly NamedSec
   raw.exec('PRAGMA synchronous = NORMAL');
   raw.exec('PRAGMA foreign_keys = ON');
   let depth = 0;
+  let undo: (() => void)[] = [];
   const tx = <T>(fn: () => T): T => {
     // Nested calls join the outer transaction.
     if (depth > 0) return fn();
@@ -91,10 +97,12 @@ export function openStateAt(path: string, options: { secrets?: readonly NamedSec
       raw.exec('COMMIT');
       return out;
     } catch (error) {
-      raw.exec('ROLLBACK');
+      if (raw.isTransaction) raw.exec('ROLLBACK');
+      for (const f of undo.reverse()) f();
       throw error;
     } finally {
       depth--;
+      undo = [];
     }
   };
   // For migrations that scrub rows written before this redaction existed.
@@ -119,6 +127,9 @@ export function openStateAt(path: string, options: { secrets?: readonly NamedSec
         statements.set(sql, st);
       }
       return st;
+    },
+    onRollback(fn) {
+      if (depth > 0) undo.push(fn);
     },
     close: () => {
       if (raw.isOpen) raw.close();

@@ -242,6 +242,9 @@ describe('help, dashboard and audit verify', () => {
     t.state.db.exec("UPDATE audit SET result = 'done: nothing happened' WHERE seq = 1");
     const bad = await run('audit verify');
     expect(bad).toMatchObject({ ok: false, error: { code: 'audit_broken' } });
-    expect(bad.message).toBe('Audit trail broken at entry 1: entry 1 was altered (its hash does not match its content)');
+    expect(bad.message).toBe('Audit trail broken at entry 1: entry 1 was altered (its MAC does not match its content)');
+    // The dropped trigger was put back, and the check says so.
+    expect(bad.lines).toEqual(['Restored the append-only guard: trigger audit_no_update (it was missing)']);
+    expect(() => t.state.db.exec("UPDATE audit SET result = 'again' WHERE seq = 2")).toThrow(/append-only/);
   });
 });
