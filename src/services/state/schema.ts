@@ -185,4 +185,20 @@ CREATE TABLE locks (
 CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
 `,
   },
+  {
+    version: 4,
+    name: 'inflight side effects',
+    sql: `
+CREATE TABLE inflight (
+  kind TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  run_id TEXT,
+  keep_for_run INTEGER NOT NULL DEFAULT 0,
+  files_json TEXT,
+  started_at TEXT NOT NULL,
+  PRIMARY KEY (kind, row_id)
+);
+`,
+  },
 ];
