@@ -64,13 +64,22 @@ export async function generate(ctx: CommandContext, req: GenerateRequest): Promi
   } catch (error) {
     throw new CommandError('bad_request', error instanceof Error ? error.message : String(error));
   }
-  // A file with exactly the content this command writes is its own (written before a kill, then
-  // resumed; generation is deterministic); any other existing file is someone else's work.
-  const existing = files.filter((f) => existsSync(join(staged.path, f.path)) && sha256Of(readFileSync(join(staged.path, f.path))) !== sha256Of(f.content));
-  if (existing.length > 0) {
-    throw new CommandError('exists', `${existing.map((f) => f.path).join(', ')} already exist(s) in ${ticketId}'s worktree: choose another name`);
-  }
+  // Recorded before anything is written: the files must not exist yet, and their content hashes
+  // are kept, so a resumed run recognises the files it wrote itself before a kill.
+  const planned = await ctx.step('PLAN', `plan ${req.what}`, async () => {
+    const existing = files.filter((f) => existsSync(join(staged.path, f.path)));
+    if (existing.length > 0) {
+      throw new CommandError('exists', `${existing.map((f) => f.path).join(', ')} already exist(s) in ${ticketId}'s worktree: choose another name`);
+    }
+    return { files: files.map((f) => ({ path: f.path, sha256: sha256Of(f.content) })) };
+  });
   await ctx.step('EXECUTE', `write ${req.what}`, async () => {
+    const changed = planned.files.filter((p) => {
+      const path = join(staged.path, p.path);
+      return existsSync(path) && sha256Of(readFileSync(path)) !== p.sha256;
+    });
+    // Files this run wrote before a kill have the planned content; anything else is someone's edit.
+    if (changed.length > 0) throw new CommandError('exists', `${changed.map((p) => p.path).join(', ')} changed in ${ticketId}'s worktree since this run planned them: not overwritten`);
     for (const f of files) {
       const path = join(staged.path, f.path);
       mkdirSync(dirname(path), { recursive: true });
@@ -78,7 +87,7 @@ export async function generate(ctx: CommandContext, req: GenerateRequest): Promi
       writeFileSync(`${path}.agentdeck-tmp`, f.content);
       renameSync(`${path}.agentdeck-tmp`, path);
     }
-    return { files: files.map((f) => ({ path: f.path, sha256: sha256Of(f.content) })) };
+    return planned;
   });
   const paths = files.map((f) => f.path);
   const nodeTypes = existsSync(join(staged.path, 'node_modules', '@types', 'node'));
