@@ -45,6 +45,12 @@ export interface ApprovalAction {
   readonly confirmText?: string;
 }
 
+/** Who a step is, for side effects that must happen once: `RUN-12/EXECUTE:merge BUG-1 into staging`. */
+export interface StepInfo {
+  /** Stable across resumes of the run; unique per step occurrence. */
+  readonly id: string;
+}
+
 export interface StepOptions<T> {
   /** Registers how to undo this step; run in reverse order when a later step fails. */
   readonly compensate?: (output: T) => Promise<void>;
@@ -52,6 +58,12 @@ export interface StepOptions<T> {
   readonly retries?: number;
   /** Named resource locks held while the step runs (`db:local`, `worktree:BUG-2026-001`, `deploy:staging`). */
   readonly locks?: readonly string[];
+  /**
+   * Nothing is left for a person to undo when a later step fails: a bookkeeping row the failure
+   * path closes itself, a deploy command the next deploy runs again. Without it (and without
+   * `compensate`), a completed EXECUTE step makes a failed run `needs_manual`.
+   */
+  readonly nothingToUndo?: boolean;
 }
 
 /** What every handler gets. The same in the dashboard, `run`, `mcp` and tests. */
@@ -70,14 +82,22 @@ export interface CommandContext {
   as(agent: AgentKind): CommandContext;
   /**
    * A durable step: runs `fn` once per run and records its output; on resume a completed
-   * step returns its recorded output instead of running again.
+   * step returns its recorded output instead of running again. A step killed before it was
+   * recorded runs again on resume: `fn` gets the step's id so a side effect can find out that
+   * it already happened (a commit carrying it as a trailer, a row keyed by it).
    */
-  step<T>(phase: Phase, name: string, fn: () => Promise<T>, options?: StepOptions<T>): Promise<T>;
+  step<T>(phase: Phase, name: string, fn: (step: StepInfo) => Promise<T>, options?: StepOptions<T>): Promise<T>;
   /**
    * Resolves when this exact action is approved; otherwise records a pending approval and
    * suspends the run (throws `ApprovalPending`). Rejected: throws `ApprovalRejected`.
    */
   requireApproval(action: ApprovalAction): Promise<void>;
+  /**
+   * Takes named locks for the rest of the run (released when the run ends, suspends or fails),
+   * waiting in the queue while another live run holds one. Steps asking for a held lock again
+   * keep it. For a section longer than one step: a deploy's merge and its deploy commands.
+   */
+  hold(locks: readonly string[]): Promise<void>;
 }
 
 export type Handler<C extends CommandSpec = CommandSpec> = (

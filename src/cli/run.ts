@@ -116,6 +116,9 @@ export async function runCommand(args: readonly string[], io: Io, options: RunOp
     ? () => undefined
     : session.bus.subscribe((e) => {
         if (!printable(e)) return;
+        // Stored before printed: a line the user saw is in the state db even if the process is
+        // killed right after.
+        session.bus.flush();
         said.add(e.message);
         io.out(eventLine(io, e));
       });

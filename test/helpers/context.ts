@@ -30,6 +30,8 @@ export interface MakeContextOptions {
   readonly retryBaseMs?: number;
   /** Extra commands and handlers the engine knows (test commands). */
   readonly extra?: EngineOptions['extra'];
+  /** How long a run waits for a held lock (ms; default the engine's). */
+  readonly lockTimeoutMs?: number;
 }
 
 export interface TestContext {
@@ -52,7 +54,7 @@ export function makeContext(options: MakeContextOptions = {}): TestContext {
   const bus = createBus({ state, secrets: options.secrets ?? [] });
   const events: AgentEvent[] = [];
   bus.subscribe((e) => events.push(e));
-  const engine = createEngine({ root, state, bus, config: options.config, runtime: options.runtime, retryBaseMs: options.retryBaseMs ?? 1, approvalCheckMs: 0, extra: options.extra });
+  const engine = createEngine({ root, state, bus, config: options.config, runtime: options.runtime, retryBaseMs: options.retryBaseMs ?? 1, approvalCheckMs: 0, extra: options.extra, lockTimeoutMs: options.lockTimeoutMs });
   const ctx = engine.context({ agent: options.agent ?? 'orchestrator', initiator: options.initiator, run: options.run, ticketId: options.ticketId, signal: options.signal });
   return {
     ctx,

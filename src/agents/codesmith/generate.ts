@@ -1,10 +1,12 @@
 // CodeSmith's generators: templates written into the ticket's staged worktree, checked with the
 // TypeScript compiler API and the target's ESLint, their generated tests run, then committed.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createTicket, TICKET_ID } from '../../services/state/tickets.js';
+import { createTicket, ticketOfStep, TICKET_ID } from '../../services/state/tickets.js';
 import { runTests, summarizeTests } from '../../services/exec/test-runner.js';
 import { commitAll } from '../../services/git/git.js';
+import { stepCommit, withStepTrailer } from '../../services/git/step-commit.js';
 import { CommandError, needsModel, type CommandContext, type CommandResult } from '../types.js';
 import { outputStream } from '../stage/output.js';
 import { projectConfig, testRunnerFor } from '../stage/project.js';
@@ -16,17 +18,22 @@ import type { GeneratedFile } from './templates.js';
 import { formatDiagnostic, typecheck } from './typecheck.js';
 import { engineOf } from '../orchestrator/internals.js';
 
-/** The ticket the work belongs to: the one given, the run's, or a new FEAT ticket. */
-export function ticketFor(ctx: CommandContext, given: string | undefined, title: string): { id: string; opened: boolean } {
+/**
+ * The ticket the work belongs to: the one given, the run's, or a new FEAT ticket. Opening one is
+ * a durable step keyed into the ticket's data, so a resumed run keeps the ticket it opened.
+ */
+export async function ticketFor(ctx: CommandContext, given: string | undefined, title: string): Promise<{ id: string; opened: boolean }> {
   const id = given ?? ctx.ticketId;
   if (id) {
     // An id in ticket form must name an existing ticket; any other name is taken as given.
     if (TICKET_ID.test(id)) requireTicket(ctx, id);
     return { id: id.toUpperCase(), opened: false };
   }
-  const ticket = withState(ctx, (state) => createTicket(state, { kind: 'FEAT', title, createdBy: ctx.initiator }));
-  ctx.as('orchestrator').log('success', `Ticket created: ${ticket.id}`, { ticket: { id: ticket.id, title: ticket.title, kind: ticket.kind } });
-  return { id: ticket.id, opened: true };
+  return ctx.step('PLAN', 'open a ticket', async (step) => {
+    const ticket = withState(ctx, (state) => ticketOfStep(state, step.id) ?? createTicket(state, { kind: 'FEAT', title, createdBy: ctx.initiator, data: { step: step.id } }));
+    ctx.as('orchestrator').log('success', `Ticket created: ${ticket.id}`, { ticket: { id: ticket.id, title: ticket.title, kind: ticket.kind } });
+    return { id: ticket.id, opened: true };
+  });
 }
 
 /** True when a model runtime is available to this context. */
@@ -47,7 +54,7 @@ export interface GenerateRequest {
 
 export async function generate(ctx: CommandContext, req: GenerateRequest): Promise<CommandResult> {
   const smith = ctx.as('codesmith');
-  const { id: ticketId, opened } = ticketFor(ctx, req.ticket, req.title);
+  const { id: ticketId, opened } = await ticketFor(ctx, req.ticket, req.title);
   const { staged } = await ensureStaged(ctx, ticketId);
   const conventions = detectConventions(staged.path, projectConfig(ctx.root).test);
   smith.log('success', `Analyzed project conventions (${conventions.appDir ? `Next.js app router in ${conventions.appDir}/` : 'no app router'}, tests: ${conventions.runner ?? 'none'})`);
@@ -57,16 +64,30 @@ export async function generate(ctx: CommandContext, req: GenerateRequest): Promi
   } catch (error) {
     throw new CommandError('bad_request', error instanceof Error ? error.message : String(error));
   }
-  const existing = files.filter((f) => existsSync(join(staged.path, f.path)));
-  if (existing.length > 0) {
-    throw new CommandError('exists', `${existing.map((f) => f.path).join(', ')} already exist(s) in ${ticketId}'s worktree: choose another name`);
-  }
-  await ctx.step('EXECUTE', `write ${req.what}`, async () => {
-    for (const f of files) {
-      mkdirSync(dirname(join(staged.path, f.path)), { recursive: true });
-      writeFileSync(join(staged.path, f.path), f.content);
+  // Recorded before anything is written: the files must not exist yet, and their content hashes
+  // are kept, so a resumed run recognises the files it wrote itself before a kill.
+  const planned = await ctx.step('PLAN', `plan ${req.what}`, async () => {
+    const existing = files.filter((f) => existsSync(join(staged.path, f.path)));
+    if (existing.length > 0) {
+      throw new CommandError('exists', `${existing.map((f) => f.path).join(', ')} already exist(s) in ${ticketId}'s worktree: choose another name`);
     }
-    return { files: files.map((f) => f.path) };
+    return { files: files.map((f) => ({ path: f.path, sha256: sha256Of(f.content) })) };
+  });
+  await ctx.step('EXECUTE', `write ${req.what}`, async () => {
+    const changed = planned.files.filter((p) => {
+      const path = join(staged.path, p.path);
+      return existsSync(path) && sha256Of(readFileSync(path)) !== p.sha256;
+    });
+    // Files this run wrote before a kill have the planned content; anything else is someone's edit.
+    if (changed.length > 0) throw new CommandError('exists', `${changed.map((p) => p.path).join(', ')} changed in ${ticketId}'s worktree since this run planned them: not overwritten`);
+    for (const f of files) {
+      const path = join(staged.path, f.path);
+      mkdirSync(dirname(path), { recursive: true });
+      // Written whole or not at all: a kill mid-write leaves no partial file to refuse on resume.
+      writeFileSync(`${path}.agentdeck-tmp`, f.content);
+      renameSync(`${path}.agentdeck-tmp`, path);
+    }
+    return planned;
   });
   const paths = files.map((f) => f.path);
   const nodeTypes = existsSync(join(staged.path, 'node_modules', '@types', 'node'));
@@ -98,7 +119,10 @@ export async function generate(ctx: CommandContext, req: GenerateRequest): Promi
     smith.log(run.ok ? 'success' : 'error', `Generated tests ${run.ok ? 'pass' : 'fail'}: ${testSummary}`);
   }
   const ok = tsErrors.length === 0 && lintErrors.length === 0 && testsOk;
-  await commitAll(staged.path, `${ticketId}: generate ${req.what}`);
+  await ctx.step('EXECUTE', `commit ${req.what}`, async (step) => {
+    const sha = (await stepCommit(staged.path, 'HEAD', step.id)) ?? (await commitAll(staged.path, withStepTrailer(`${ticketId}: generate ${req.what}`, step.id)));
+    return { commit: sha };
+  });
   const rel = staged.path.slice(ctx.root.length + 1);
   ctx.as('stage').log('success', `${ok ? 'Feature ready' : 'Changes staged with problems'}: ./${rel}/`);
   const lines = [
@@ -110,6 +134,10 @@ export async function generate(ctx: CommandContext, req: GenerateRequest): Promi
   const data = { ticketId, ticketOpened: opened, worktree: staged.path, files: paths, diagnostics, lint: lintRun.findings, tests: testSummary };
   if (ok) return { ok: true, status: 'done', message, data, lines };
   return { ok: false, status: 'failed', message, data, lines, error: { code: 'checks_failed', message } };
+}
+
+function sha256Of(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
 }
 
 /** Generates a test for an existing file of the project (read from the worktree). */

@@ -8,7 +8,7 @@ import { ticketFor } from './generate.js';
 
 export async function runModelGeneration(ctx: CommandContext, request: string, ticket: string | undefined): Promise<CommandResult> {
   const engine = engineOf(ctx);
-  const { id: ticketId } = ticketFor(ctx, ticket, clipRedacted(request, 120, engine.bus.redact));
+  const { id: ticketId } = await ticketFor(ctx, ticket, clipRedacted(request, 120, engine.bus.redact));
   const { staged } = await ensureStaged(ctx, ticketId);
   const smith = ctx.as('codesmith');
   const result = await engine.runtime.run(

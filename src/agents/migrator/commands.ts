@@ -86,6 +86,9 @@ async function executeDryRun(ctx: CommandContext, db: Db): Promise<CommandResult
 
 async function execute(ctx: CommandContext, args: { dryRun: boolean }): Promise<CommandResult> {
   return withTarget(ctx, async (db) => {
+    // The whole execute (history read, checks, applies, verify) is one turn on the database: a
+    // second execute (or a backup) waits in the queue instead of finding the database in use.
+    await ctx.hold([`db:${db.target}`]);
     if (args.dryRun) return executeDryRun(ctx, db);
     const plan = await planExecution(ctx, db);
     if (plan.unknown.length > 0) ctx.log('warn', `${plan.target} has applied migrations with no file here: ${plan.unknown.join(', ')}`);

@@ -2,6 +2,7 @@
 // project), with their checksum and metadata.
 import type { StateDb } from '../../services/state/db.js';
 import { parseJson } from '../../services/state/db.js';
+import { beginInflight, endInflight } from '../../services/state/inflight.js';
 
 export type BackupKind = 'pglite-datadir' | 'pg_dump';
 export type BackupStatus = 'running' | 'completed' | 'failed' | 'deleted';
@@ -63,9 +64,13 @@ function toRecord(r: Row): BackupRecord {
 }
 
 export function insertBackup(state: StateDb, b: Omit<BackupRecord, 'finishedAt' | 'sizeBytes' | 'checksum'>): void {
-  state.db
-    .prepare('INSERT INTO backups (id, target, kind, path, status, created_at, data_json) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(b.id, b.target, b.kind, b.path, b.status, b.createdAt, JSON.stringify(b.meta));
+  state.tx(() => {
+    state.db
+      .prepare('INSERT INTO backups (id, target, kind, path, status, created_at, data_json) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(b.id, b.target, b.kind, b.path, b.status, b.createdAt, JSON.stringify(b.meta));
+    // A backup whose process dies before it finishes is marked failed, its partial archive removed, at the next start.
+    if (b.status === 'running') beginInflight(state, { kind: 'backups', rowId: b.id, files: b.path ? [b.path] : [] });
+  });
 }
 
 export function finishBackup(
@@ -73,11 +78,14 @@ export function finishBackup(
   id: string,
   patch: { status: BackupStatus; sizeBytes?: number | null; checksum?: string | null; meta?: BackupMeta },
 ): void {
-  const current = getBackup(state, id);
-  const meta = { ...(current?.meta ?? {}), ...(patch.meta ?? {}) };
-  state.db
-    .prepare('UPDATE backups SET status = ?, size_bytes = coalesce(?, size_bytes), checksum = coalesce(?, checksum), finished_at = ?, data_json = ? WHERE id = ?')
-    .run(patch.status, patch.sizeBytes ?? null, patch.checksum ?? null, new Date().toISOString(), JSON.stringify(meta), id);
+  state.tx(() => {
+    const current = getBackup(state, id);
+    const meta = { ...(current?.meta ?? {}), ...(patch.meta ?? {}) };
+    state.db
+      .prepare('UPDATE backups SET status = ?, size_bytes = coalesce(?, size_bytes), checksum = coalesce(?, checksum), finished_at = ?, data_json = ? WHERE id = ?')
+      .run(patch.status, patch.sizeBytes ?? null, patch.checksum ?? null, new Date().toISOString(), JSON.stringify(meta), id);
+    endInflight(state, 'backups', id);
+  });
 }
 
 export function getBackup(state: StateDb, id: string): BackupRecord | null {

@@ -14,6 +14,7 @@ import { pidAlive } from '../../services/process.js';
 import type { RunPayload } from '../../services/events/payloads.js';
 import { appendAudit, type AuditEntry } from '../../services/state/audit.js';
 import type { StateDb } from '../../services/state/db.js';
+import { reconcileInflight } from '../../services/state/inflight.js';
 import { TICKET_ID } from '../../services/state/tickets.js';
 import { handlerOf, notAvailableMessage } from '../handlers.js';
 import { createDeterministicRuntime } from '../runtime/deterministic.js';
@@ -54,6 +55,8 @@ export interface EngineOptions {
   readonly runtime?: AgentRuntime;
   /** Base delay of retry backoff in ms (default 250). */
   readonly retryBaseMs?: number;
+  /** How long a run waits for a lock another run holds before it fails saying so (ms, default 15 min). */
+  readonly lockTimeoutMs?: number;
   /** How often pending approvals are checked for reminders and expiry (ms, default 30 s; 0 = only at start). */
   readonly approvalCheckMs?: number;
   /** Extra commands and their handlers (embedding and tests); they take precedence over the registry's. */
@@ -89,6 +92,7 @@ export interface Engine {
 }
 
 const DEFAULT_TTL_MINUTES = 60;
+const DEFAULT_LOCK_TIMEOUT_MS = 15 * 60_000;
 
 
 export function createEngine(options: EngineOptions): Engine {
@@ -107,6 +111,7 @@ export function createEngine(options: EngineOptions): Engine {
     policy: resolvePolicy(config.approvals?.policy),
     ttlMinutes: config.approvals?.ttlMinutes ?? DEFAULT_TTL_MINUTES,
     retryBaseMs: options.retryBaseMs ?? 250,
+    lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     audit(entry: AuditEntry) {
       try {
         appendAudit(state, entry, bus.redact);
@@ -250,7 +255,8 @@ export function createEngine(options: EngineOptions): Engine {
       updateRun(state, run.id, {
         status,
         phase: exec?.phase() ?? null,
-        result: { status: result.status, message: result.message, data: result.data },
+        // The lines too: everything `run` prints of a result is stored before it is printed.
+        result: { status: result.status, message: result.message, data: result.data, ...(result.lines?.length ? { lines: result.lines } : {}) },
         error: result.ok ? null : result.message,
         finished: status !== 'waiting_approval' && status !== 'interrupted',
       });
@@ -339,6 +345,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   function markInterrupted(): string[] {
+    reconcileAbandoned();
     const ids: string[] = [];
     for (const run of listRuns(state, { statuses: ACTIVE_STATUSES, limit: 10_000 })) {
       if (run.pid === process.pid || pidAlive(run.pid)) continue;
@@ -348,6 +355,16 @@ export function createEngine(options: EngineOptions): Engine {
       emitRun(run.id, 'interrupted', run.line, `${run.id} was interrupted (its process ${run.pid ?? '?'} ended); \`resume ${run.id}\` finishes it`, 'warn', { commandId: run.commandId, ticketId: run.ticketId });
     }
     return ids;
+  }
+
+  /** Side effects left in flight by a dead process (a backup being written) are closed, not left `running`. */
+  function reconcileAbandoned(): void {
+    for (const r of reconcileInflight(state, root)) {
+      const what = `${r.kind === 'backups' ? 'backup' : 'deployment'} ${r.rowId}`;
+      const files = r.removed.length ? `; removed its partial ${r.removed.join(', ')}` : '';
+      internals.audit({ initiator: 'system', agent: 'orchestrator', action: `reconcile ${what}`, target: r.rowId, result: `failed: process ${r.pid} ended before it finished${files}` });
+      bus.emit({ agent: 'orchestrator', kind: 'log', level: 'warn', message: `${what} was left unfinished by process ${r.pid}: marked failed${files}` });
+    }
   }
 
   const watcher = watchApprovals(internals, options.approvalCheckMs ?? 30_000);

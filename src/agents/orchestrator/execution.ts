@@ -5,7 +5,7 @@ import type { AgentKind, CommandSpec } from '../../commands/types.js';
 import type { AgentEventInput, Level } from '../../services/events/types.js';
 import type { StepPayload } from '../../services/events/payloads.js';
 import { sleep } from '../../services/timers.js';
-import type { ApprovalAction, CommandContext, Phase, StepOptions } from '../types.js';
+import type { ApprovalAction, CommandContext, Phase, StepInfo, StepOptions } from '../types.js';
 import { ApprovalPending, ApprovalRejected, CommandError, PHASES } from '../types.js';
 import type { AgentInstance } from './agent-pool.js';
 import { actionHash } from './action-hash.js';
@@ -14,7 +14,7 @@ import { RunStopped, StepFailed, messageOf } from './errors.js';
 import { GateFailed, checkGate, checkPreconditions, phaseIndex } from './gates.js';
 import type { EngineInternals } from './internals.js';
 import { bindContext } from './internals.js';
-import { acquireAll } from './locks.js';
+import { acquireAll, holderLabel } from './locks.js';
 import { needsApproval, targetOf } from './policy.js';
 import type { Completed } from './recovery.js';
 import { getStep, runStatus, startStep, updateRun, updateStep } from './runs-repo.js';
@@ -147,16 +147,18 @@ export function createExecution(init: ExecutionInit): Execution {
     }
   };
 
-  const runStep = async <T>(agent: AgentKind, phase: Phase, name: string, fn: () => Promise<T>, options?: StepOptions<T>): Promise<T> => {
+  const runStep = async <T>(agent: AgentKind, phase: Phase, name: string, body: (step: StepInfo) => Promise<T>, options?: StepOptions<T>): Promise<T> => {
     if (!PHASES.includes(phase)) throw new CommandError('bad_phase', `unknown phase "${String(phase)}" (accepted: ${PHASES.join(', ')})`);
     safePoint();
     const base = `${phase}:${name}`;
     const n = (occurrences.get(base) ?? 0) + 1;
     occurrences.set(base, n);
     const key = n === 1 ? base : `${base}#${n}`;
+    const info: StepInfo = { id: runId ? `${runId}/${key}` : key };
+    const fn = (): Promise<T> => body(info);
     const record = (output: unknown): void => {
       outputs.set(phase, [...(outputs.get(phase) ?? []), output]);
-      completed.push({ key, name, phase, output, compensate: options?.compensate as Completed['compensate'] });
+      completed.push({ key, name, phase, output, compensate: options?.compensate as Completed['compensate'], nothingToUndo: options?.nothingToUndo });
     };
 
     // Query commands have no run: the step simply runs (with its retries).
@@ -185,17 +187,10 @@ export function createExecution(init: ExecutionInit): Execution {
     startStep(engine.state, { runId, key, agent, instance: agent === init.agent ? (instance?.id ?? null) : null, phase, name });
     let release: () => void = () => undefined;
     if (options?.locks && options.locks.length > 0) {
-      release = await acquireAll(engine.state, options.locks, runId, runId, {
-        signal: stopper.signal,
-        onWait: (holder) => {
-          const waitingFor = `lock ${holder.name} (held by ${holder.runId ?? `process ${holder.pid}`})`;
-          updateStep(engine.state, runId, key, { status: 'waiting', waitingFor });
-          stepEvent(agent, key, phase, name, 'waiting', 'info', `${name}: waiting for ${waitingFor}`, waitingFor);
-          setAgent('waiting_lock', { step: name, phase, waitingFor });
-        },
-      }).catch((error: unknown) => {
-        safePoint();
-        throw error;
+      release = await waitForLocks(options.locks, (waitingFor) => {
+        updateStep(engine.state, runId, key, { status: 'waiting', waitingFor });
+        stepEvent(agent, key, phase, name, 'waiting', 'info', `${name}: waiting for ${waitingFor}`, waitingFor);
+        setAgent('waiting_lock', { step: name, phase, waitingFor });
       });
       updateStep(engine.state, runId, key, { status: 'running', waitingFor: null });
     }
@@ -228,6 +223,32 @@ export function createExecution(init: ExecutionInit): Execution {
     } finally {
       release();
     }
+  };
+
+  /** Queues for `names` as this run (bounded by the engine's lock timeout); `onWait` says who holds one. */
+  const waitForLocks = (names: readonly string[], onWait: (waitingFor: string) => void): Promise<() => void> => {
+    const id = runId as string;
+    return acquireAll(engine.state, names, id, id, {
+      signal: stopper.signal,
+      timeoutMs: engine.lockTimeoutMs,
+      onWait: (holder) => onWait(`${holder.name} held by ${holderLabel(holder)}`),
+    }).catch((error: unknown) => {
+      safePoint();
+      throw error;
+    });
+  };
+
+  const hold = async (names: readonly string[]): Promise<void> => {
+    if (!runId) throw new CommandError('lock_needs_run', `holding ${names.join(', ')} needs a run; only run-mode commands can hold locks`);
+    safePoint();
+    // The release function is dropped: the engine releases every lock of the run when it ends.
+    let waited = false;
+    await waitForLocks(names, (waitingFor) => {
+      waited = true;
+      emit(init.agent, { kind: 'log', level: 'info', message: `waiting for ${waitingFor} (up to ${Math.ceil(engine.lockTimeoutMs / 60_000)} min)`, data: { waitingFor } });
+      setAgent('waiting_lock', { waitingFor });
+    });
+    if (waited) setAgent('working', {});
   };
 
   const requireApproval = async (action: ApprovalAction): Promise<void> => {
@@ -278,6 +299,7 @@ export function createExecution(init: ExecutionInit): Execution {
       as: (other) => (other === agent ? c : makeCtx(other)),
       step: (phase, name, fn, options) => runStep(agent, phase, name, fn, options),
       requireApproval,
+      hold,
     };
     return bindContext(c, engine);
   };

@@ -30,6 +30,8 @@ export interface EngineInternals {
   ttlMinutes: number;
   /** Base delay of retry backoff (ms); doubles per attempt. */
   readonly retryBaseMs: number;
+  /** How long a run waits for one held lock before it gives up (ms). */
+  readonly lockTimeoutMs: number;
   audit(entry: AuditEntry): void;
   resume(runId: string, options: DispatchOptions): Promise<CommandResult>;
   dispatch(line: string, options: DispatchOptions): Promise<CommandResult>;

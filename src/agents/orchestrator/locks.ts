@@ -5,6 +5,7 @@ import { pidAlive } from '../../services/process.js';
 import type { StateDb } from '../../services/state/db.js';
 import { ACTIVE_STATUSES, runStatus } from './runs-repo.js';
 import { sleep } from '../../services/timers.js';
+import { CommandError } from '../types.js';
 
 export interface LockHolder {
   readonly name: string;
@@ -58,11 +59,32 @@ export interface WaitOptions {
   /** Called once when the lock is found held, with who holds it. */
   readonly onWait?: (holder: LockHolder) => void;
   readonly pollMs?: number;
+  /** Gives up after this long waiting for one lock (default: waits until stopped). */
+  readonly timeoutMs?: number;
+}
+
+/** How a lock holder reads in a line: its run, or the process of a command without one. */
+export function holderLabel(h: LockHolder): string {
+  return h.runId ?? `process ${h.pid}`;
+}
+
+/** Waiting for a lock ran past its bound. */
+export class LockTimeout extends CommandError {
+  constructor(readonly lock: string, readonly holder: LockHolder, readonly waitedMs: number) {
+    super('lock_timeout', `gave up waiting for ${lock} held by ${holderLabel(holder)} after ${formatWait(waitedMs)}; run it again once ${holderLabel(holder)} has finished (see \`status\`)`);
+    this.name = 'LockTimeout';
+  }
+}
+
+function formatWait(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
 }
 
 /**
  * Acquires every named lock, in name order (so two runs never wait on each other in a cycle),
- * waiting while another live holder has one. Returns a release function.
+ * waiting while another live holder has one. Returns a release function, which releases only
+ * the locks this call took: a lock the holder already had (a run holding `deploy:staging` for its
+ * whole deploy, then a step asking for it again) stays held by its first taker.
  */
 export async function acquireAll(state: StateDb, names: readonly string[], holder: string, runId: string | null, options: WaitOptions): Promise<() => void> {
   const sorted = [...new Set(names)].sort();
@@ -72,8 +94,10 @@ export async function acquireAll(state: StateDb, names: readonly string[], holde
   };
   try {
     for (const name of sorted) {
+      if (lockHolder(state, name)?.holder === holder) continue;
       let delay = options.pollMs ?? 25;
       let told = false;
+      const since = Date.now();
       for (;;) {
         if (options.signal.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('cancelled');
         const got = tryAcquire(state, name, holder, runId);
@@ -82,7 +106,9 @@ export async function acquireAll(state: StateDb, names: readonly string[], holde
           told = true;
           options.onWait?.(got.holder);
         }
-        await sleep(delay, options.signal);
+        const waited = Date.now() - since;
+        if (options.timeoutMs !== undefined && waited >= options.timeoutMs) throw new LockTimeout(name, got.holder, waited);
+        await sleep(options.timeoutMs === undefined ? delay : Math.min(delay, Math.max(options.timeoutMs - waited, 1)), options.signal);
         delay = Math.min(delay * 2, 500);
       }
       taken.push(name);

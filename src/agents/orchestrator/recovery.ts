@@ -10,6 +10,7 @@ export interface Completed {
   readonly phase: Phase;
   readonly output: unknown;
   readonly compensate?: (output: unknown) => Promise<void>;
+  readonly nothingToUndo?: boolean;
 }
 
 export interface CompensationHooks {
@@ -46,7 +47,7 @@ export function recoveryPlan(
   completed: readonly Completed[],
   outcome: { rolledBack: readonly string[]; failures: readonly string[] },
 ): RecoveryPlan {
-  const leftInPlace = completed.filter((s) => !s.compensate && SIDE_EFFECT_PHASES.includes(s.phase)).map((s) => s.name);
+  const leftInPlace = completed.filter((s) => !s.compensate && !s.nothingToUndo && SIDE_EFFECT_PHASES.includes(s.phase)).map((s) => s.name);
   const actions: string[] = [];
   if (outcome.failures.length > 0) actions.push(`Undo by hand what failed to roll back: ${outcome.failures.join('; ')}`);
   if (leftInPlace.length > 0) actions.push(`Check the completed changes that have no automatic undo: ${leftInPlace.join(', ')}`);

@@ -1,14 +1,15 @@
 // Deploying a ticket's staged branch: tests in its worktree, then a merge into the deploy branch
 // (`staging`, or the base branch for production) and the configured `deploy.<env>` commands,
 // recorded in the deployments table. Production waits for an approval typed as the ticket id.
-import { CommandError, type CommandContext, type CommandResult } from '../types.js';
+import { CommandError, type CommandContext, type CommandResult, type StepInfo } from '../types.js';
 import { runProcess, describeExit, succeeded } from '../../services/exec/run.js';
 import { failureLabel, resolveArgv, runTests, summarizeTests, type TestRunResult } from '../../services/exec/test-runner.js';
 import { branchExists, commitsAhead, git, gitRaw } from '../../services/git/git.js';
 import { appendAudit } from '../../services/state/audit.js';
+import { stepCommit, withStepTrailer } from '../../services/git/step-commit.js';
 import { MIGRATIONS_DIR } from '../migrator/files.js';
-import { finishDeployment, insertDeployment, patchDeploymentData, rolledBackDeployments, type DeployEnv } from './deployments.js';
-import { mergeBranch, revertMerge } from './merge.js';
+import { deploymentOfStep, finishDeployment, insertDeployment, patchDeploymentData, rolledBackDeployments, type DeployEnv } from './deployments.js';
+import { mergeBranch, revertMerge, worktreeOf, type MergeOutcome } from './merge.js';
 import { deploymentEvent, outputStream } from './output.js';
 import { projectConfig, testRunnerFor } from './project.js';
 import { withState } from './state.js';
@@ -34,7 +35,12 @@ export async function runStagedTests(ctx: CommandContext, staged: Staged): Promi
   return runTests(staged.path, runner, { signal: ctx.signal, onLine: outputStream(stage, 'tests') });
 }
 
-/** Runs the configured deploy commands for `env` in `cwd`; throws on the first failure. */
+/**
+ * Runs the configured deploy commands for `env` in `cwd`, each as its own durable step: a resumed
+ * run does not run again a command that had finished. A command killed while it ran runs again on
+ * resume; it gets `AGENTDECK_STEP_ID` (stable across resumes) to recognise its earlier attempt.
+ * Throws on the first failure.
+ */
 export async function runDeployCommands(
   ctx: CommandContext,
   env: DeployEnv,
@@ -43,19 +49,39 @@ export async function runDeployCommands(
 ): Promise<number> {
   const commands = projectConfig(ctx.root).deploy[env];
   const stage = ctx.as('stage');
-  for (const argv of commands) {
-    const { cmd, args } = resolveArgv(cwd, argv);
-    stage.log('info', `$ ${argv.join(' ')}`);
-    const result = await runProcess(cmd, args, {
-      cwd,
-      env: { AGENTDECK_ENV: env, ...vars },
-      signal: ctx.signal,
-      timeoutMs: 900_000,
-      onLine: outputStream(stage, `deploy.${env}`),
-    });
-    if (!succeeded(result)) throw new CommandError('deploy_command_failed', `deploy.${env} failed: ${describeExit(result)}`);
+  for (const [i, argv] of commands.entries()) {
+    await stage.step('EXECUTE', `deploy.${env} command ${i + 1} of ${commands.length}`, async (step) => {
+      const { cmd, args } = resolveArgv(cwd, argv);
+      stage.log('info', `$ ${argv.join(' ')}`);
+      const result = await runProcess(cmd, args, {
+        cwd,
+        env: { AGENTDECK_ENV: env, ...vars, AGENTDECK_STEP_ID: step.id },
+        signal: ctx.signal,
+        timeoutMs: 900_000,
+        onLine: outputStream(stage, `deploy.${env}`),
+      });
+      if (!succeeded(result)) throw new CommandError('deploy_command_failed', `deploy.${env} failed: ${describeExit(result)}`);
+      return { command: i + 1 };
+    }, { nothingToUndo: true });
   }
   return commands.length;
+}
+
+/**
+ * A merge or revert made by a durable step, at most once: when the step's commit is already on
+ * `target` (the process was killed after committing, before the step was recorded), that commit
+ * is taken instead of committing again.
+ */
+export async function onceOnBranch(
+  root: string,
+  target: string,
+  step: StepInfo,
+  worktree: () => Promise<string>,
+  commit: (message: (text: string) => string) => Promise<MergeOutcome>,
+): Promise<MergeOutcome> {
+  const done = await stepCommit(root, `refs/heads/${target}`, step.id);
+  if (done) return { worktree: await worktree(), mergeSha: done };
+  return commit((text) => withStepTrailer(text, step.id));
 }
 
 /** Migration files the branch adds relative to its base. */
@@ -76,8 +102,11 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
     { locks: [`worktree:${ticketId}`] },
   );
   const target = envBranch(env, staged);
-  const ahead = await commitsAhead(ctx.root, target === STAGING_BRANCH && !(await branchExists(ctx.root, target)) ? staged.base : target, head);
-  const restorable = await restorableRollback(ctx, ticketId, env, target);
+  // Recorded, so a resumed deploy keeps its plan after its own merge changed what is ahead.
+  const { ahead, restorable } = await ctx.step('PLAN', `plan the deploy of ${ticketId} to ${env}`, async () => ({
+    ahead: await commitsAhead(ctx.root, target === STAGING_BRANCH && !(await branchExists(ctx.root, target)) ? staged.base : target, head),
+    restorable: await restorableRollback(ctx, ticketId, env, target),
+  }));
   if (ahead === 0 && !restorable) {
     return {
       ok: false,
@@ -118,16 +147,24 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
     });
   }
 
+  // From here to the last deploy command, one deploy to this environment at a time (across
+  // processes); other deploys queue.
+  await ctx.hold([`deploy:${env}`]);
   const migrations = await migrationsOf(ctx.root, staged.baseSha, head);
-  const deployment = withState(ctx, (state) =>
-    insertDeployment(state, {
-      ticketId,
-      env,
-      branch: staged.branch,
-      commitSha: head,
-      runId: ctx.runId,
-      data: { envBranch: target, migrations, ...(options.hotfix ? { hotfix: true, skippedTests: true } : {}), ...(testSummary ? { tests: testSummary } : {}) },
-    }),
+  const deployment = await ctx.step('EXECUTE', `record deployment of ${ticketId} to ${env}`, async (step) =>
+    withState(ctx, (state) =>
+      deploymentOfStep(state, step.id) ??
+      insertDeployment(state, {
+        ticketId,
+        env,
+        branch: staged.branch,
+        commitSha: head,
+        runId: ctx.runId,
+        data: { step: step.id, envBranch: target, migrations, ...(options.hotfix ? { hotfix: true, skippedTests: true } : {}), ...(testSummary ? { tests: testSummary } : {}) },
+      }),
+    ),
+    // A failed deploy closes its row as failed below.
+    { nothingToUndo: true },
   );
   stage.log('info', `Deploying ${ticketId} to ${env} (${deployment.id})...`, { deploymentId: deployment.id });
   let mergeSha: string | null = null;
@@ -137,8 +174,10 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
     if (restorable) {
       // Deploying again after a rollback: the branch's commits are already in the target's
       // history, so merging alone would bring nothing back. Revert the rollback first.
-      const restored = await ctx.step('EXECUTE', `restore ${ticketId} on ${target}`, () =>
-        revertMerge(ctx.root, target, restorable.revertSha, `Redeploy ${ticketId} to ${env} (${deployment.id}): undo ${restorable.deploymentId}'s rollback`, { signal: ctx.signal }),
+      const restored = await ctx.step('EXECUTE', `restore ${ticketId} on ${target}`, (step) =>
+        onceOnBranch(ctx.root, target, step, () => worktreeOf(ctx.root, target, restorable.revertSha), (message) =>
+          revertMerge(ctx.root, target, restorable.revertSha, message(`Redeploy ${ticketId} to ${env} (${deployment.id}): undo ${restorable.deploymentId}'s rollback`), { signal: ctx.signal }),
+        ),
         {
           locks: [`deploy:${env}`],
           compensate: async (out) => {
@@ -153,8 +192,10 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
       stage.log('success', `Restored ${ticketId} on ${target} (${restoreSha.slice(0, 12)})`);
     }
     if (ahead > 0 || !restorable) {
-      const merged = await ctx.step('EXECUTE', `merge ${ticketId} into ${target}`, () =>
-        mergeBranch(ctx.root, target, staged.branch, `Deploy ${ticketId} to ${env} (${deployment.id})`, staged.base, { signal: ctx.signal }),
+      const merged = await ctx.step('EXECUTE', `merge ${ticketId} into ${target}`, (step) =>
+        onceOnBranch(ctx.root, target, step, () => worktreeOf(ctx.root, target, staged.base), (message) =>
+          mergeBranch(ctx.root, target, staged.branch, message(`Deploy ${ticketId} to ${env} (${deployment.id})`), staged.base, { signal: ctx.signal }),
+        ),
         {
           locks: [`deploy:${env}`],
           // When a later part fails (the deploy commands), the engine undoes the merge, so the
@@ -180,22 +221,26 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
     stage.log('error', `Deployment ${deployment.id} failed: ${message}`);
     throw error;
   }
-  const done = withState(ctx, (state) => {
-    const row = finishDeployment(state, deployment.id, { status: 'succeeded', mergeSha, data: restoreSha && restoreSha !== mergeSha ? { restoreSha } : {} });
-    appendAudit(state, {
-      initiator: ctx.initiator,
-      agent: 'stage',
-      action: options.hotfix ? 'emergency deploy hotfix' : `deploy ${env}`,
-      target: ticketId,
-      ...(ctx.runId ? { runId: ctx.runId } : {}),
-      result: 'succeeded',
-      data: { deploymentId: deployment.id, mergeSha, envBranch: target, skippedTests: options.hotfix === true },
-    }, state.redact);
+  // One step: the row, its audit entry and the announcement happen once, also across a resume.
+  const done = await ctx.step('EXECUTE', `finish deployment of ${ticketId} to ${env}`, async () => {
+    const row = withState(ctx, (state) => {
+      const finished = finishDeployment(state, deployment.id, { status: 'succeeded', mergeSha, data: restoreSha && restoreSha !== mergeSha ? { restoreSha } : {} });
+      appendAudit(state, {
+        initiator: ctx.initiator,
+        agent: 'stage',
+        action: options.hotfix ? 'emergency deploy hotfix' : `deploy ${env}`,
+        target: ticketId,
+        ...(ctx.runId ? { runId: ctx.runId } : {}),
+        result: 'succeeded',
+        data: { deploymentId: deployment.id, mergeSha, envBranch: target, skippedTests: options.hotfix === true },
+      });
+      return finished;
+    });
+    deploymentEvent(stage, 'success', `${env === 'staging' ? 'Staging' : 'Production'} deployment successful: ${deployment.id}`, {
+      deployment: { id: deployment.id, env, ticketId, status: 'succeeded', mergeSha },
+    });
     return row;
-  });
-  deploymentEvent(stage, 'success', `${env === 'staging' ? 'Staging' : 'Production'} deployment successful: ${deployment.id}`, {
-    deployment: { id: deployment.id, env, ticketId, status: 'succeeded', mergeSha },
-  });
+  }, { nothingToUndo: true });
   return {
     ok: true,
     status: 'done',

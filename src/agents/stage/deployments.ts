@@ -2,6 +2,7 @@
 // commit that a rollback reverts.
 import type { StateDb } from '../../services/state/db.js';
 import { parseJson } from '../../services/state/db.js';
+import { beginInflight, endInflight } from '../../services/state/inflight.js';
 
 export type DeployEnv = 'staging' | 'production';
 export type DeploymentStatus = 'running' | 'succeeded' | 'failed' | 'rolled_back';
@@ -20,6 +21,8 @@ export interface DeploymentData {
   readonly restoredBy?: string;
   /** A redeploy's commit that undid the earlier rollback (reverted too when this one rolls back). */
   readonly restoreSha?: string;
+  /** The durable step that recorded the deployment (a resumed deploy finds its row by it). */
+  readonly step?: string;
 }
 
 export interface Deployment {
@@ -94,8 +97,16 @@ export function insertDeployment(state: StateDb, input: NewDeployment, now: Date
          VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
       )
       .run(id, input.ticketId, input.env, input.branch, input.commitSha, input.runId, now.toISOString(), JSON.stringify(input.data ?? {}));
+    // Finished by its run, also when the run is resumed; failed at a start after the run ended without it.
+    beginInflight(state, { kind: 'deployments', rowId: id, runId: input.runId, keepForRun: true });
     return getDeployment(state, id) as Deployment;
   });
+}
+
+/** The deployment a durable step recorded (its id is kept in the row's data), if any. */
+export function deploymentOfStep(state: StateDb, stepId: string): Deployment | null {
+  const row = state.db.prepare("SELECT * FROM deployments WHERE json_extract(data_json, '$.step') = ?").get(stepId) as Row | undefined;
+  return row ? fromRow(row) : null;
 }
 
 export function getDeployment(state: StateDb, id: string): Deployment | null {
@@ -122,6 +133,7 @@ export function finishDeployment(
       JSON.stringify(data),
       id,
     );
+  endInflight(state, 'deployments', id);
   return getDeployment(state, id) as Deployment;
 }
 

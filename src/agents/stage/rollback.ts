@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { CommandError, type CommandContext, type CommandResult } from '../types.js';
 import { appendAudit } from '../../services/state/audit.js';
 import { finishDeployment, liveDeployments, type Deployment } from './deployments.js';
-import { runDeployCommands, STAGING_BRANCH } from './deploy.js';
+import { onceOnBranch, runDeployCommands, STAGING_BRANCH } from './deploy.js';
 import { INCIDENTS_DIR, stamp } from './layout.js';
 import { revertMerge, worktreeOf } from './merge.js';
 import { rollbackMigrations, type MigrationRollback } from './migrations.js';
@@ -25,20 +25,26 @@ export async function rollbackDeployment(ctx: CommandContext, deployment: Deploy
   const stage = ctx.as('stage');
   const target = deployment.data.envBranch ?? (deployment.env === 'staging' ? STAGING_BRANCH : null);
   if (!target) throw new CommandError('no_branch', `${deployment.id} does not record the branch it was merged into`);
+  // The revert and the deploy commands after it: one deploy or rollback of this environment at a time.
+  await ctx.hold([`deploy:${deployment.env}`]);
   const dir = await worktreeOf(ctx.root, target, deployment.mergeSha);
   const migrations = await ctx.step('EXECUTE', `roll back migrations of ${deployment.id}`, () =>
     rollbackMigrations(ctx, dir, deployment.data.migrations ?? [], { emergency }),
   );
-  const reverted = await ctx.step('EXECUTE', `revert ${deployment.id}`, () =>
-    revertMerge(ctx.root, target, deployment.mergeSha as string, `Roll back ${deployment.id} (${deployment.ticketId ?? 'no ticket'}): ${reason}`, {
-      signal: ctx.signal,
-    }, dir),
+  const reverted = await ctx.step('EXECUTE', `revert ${deployment.id}`, (step) =>
+    onceOnBranch(ctx.root, target, step, async () => dir, (message) =>
+      revertMerge(ctx.root, target, deployment.mergeSha as string, message(`Roll back ${deployment.id} (${deployment.ticketId ?? 'no ticket'}): ${reason}`), {
+        signal: ctx.signal,
+      }, dir),
+    ),
     { locks: [`deploy:${deployment.env}`] },
   );
   let restoreRevert: string | null = null;
   if (deployment.data.restoreSha) {
-    const undone = await ctx.step('EXECUTE', `revert restore of ${deployment.id}`, () =>
-      revertMerge(ctx.root, target, deployment.data.restoreSha as string, `Roll back ${deployment.id} (${deployment.ticketId ?? 'no ticket'}): redo the earlier rollback`, { signal: ctx.signal }, dir),
+    const undone = await ctx.step('EXECUTE', `revert restore of ${deployment.id}`, (step) =>
+      onceOnBranch(ctx.root, target, step, async () => dir, (message) =>
+        revertMerge(ctx.root, target, deployment.data.restoreSha as string, message(`Roll back ${deployment.id} (${deployment.ticketId ?? 'no ticket'}): redo the earlier rollback`), { signal: ctx.signal }, dir),
+      ),
     );
     restoreRevert = undone.mergeSha;
   }
@@ -50,31 +56,38 @@ export async function rollbackDeployment(ctx: CommandContext, deployment: Deploy
     AGENTDECK_COMMIT: revertSha,
     AGENTDECK_ROLLBACK: '1',
   });
-  const row = withState(ctx, (state) => {
-    const updated = finishDeployment(state, deployment.id, {
-      status: 'rolled_back',
-      data: { rollback: { revertSha: revertSha, reason, migrations, by: ctx.initiator } },
+  // One step: the row, its audit entry and the announcement happen once, also across a resume.
+  const row = await ctx.step('EXECUTE', `record rollback of ${deployment.id}`, async () => {
+    const updated = withState(ctx, (state) => {
+      const finished = finishDeployment(state, deployment.id, {
+        status: 'rolled_back',
+        data: { rollback: { revertSha: revertSha, reason, migrations, by: ctx.initiator } },
+      });
+      appendAudit(state, {
+        initiator: ctx.initiator,
+        agent: 'stage',
+        action: 'rollback',
+        target: deployment.ticketId ?? deployment.id,
+        ...(ctx.runId ? { runId: ctx.runId } : {}),
+        result: 'rolled_back',
+        data: { deploymentId: deployment.id, env: deployment.env, revertSha: revertSha, reason },
+      }, state.redact);
+      return finished;
     });
-    appendAudit(state, {
-      initiator: ctx.initiator,
-      agent: 'stage',
-      action: 'rollback',
-      target: deployment.ticketId ?? deployment.id,
-      ...(ctx.runId ? { runId: ctx.runId } : {}),
-      result: 'rolled_back',
-      data: { deploymentId: deployment.id, env: deployment.env, revertSha: revertSha, reason },
-    }, state.redact);
+    deploymentEvent(stage, 'success', `Rolled back ${deployment.id} (${deployment.ticketId ?? 'no ticket'}) on ${deployment.env}`, {
+      deployment: { id: deployment.id, env: deployment.env, ticketId: deployment.ticketId, status: 'rolled_back', revertSha: revertSha },
+    });
     return updated;
-  });
-  deploymentEvent(stage, 'success', `Rolled back ${deployment.id} (${deployment.ticketId ?? 'no ticket'}) on ${deployment.env}`, {
-    deployment: { id: deployment.id, env: deployment.env, ticketId: deployment.ticketId, status: 'rolled_back', revertSha: revertSha },
-  });
+  }, { nothingToUndo: true });
   return { deployment: row, revertSha: revertSha, migrations };
 }
 
 /** `rollback <ticket>`: every live deployment of the ticket, newest first. */
 export async function rollbackTicket(ctx: CommandContext, ticketId: string, dryRun = false): Promise<CommandResult> {
-  const live = withState(ctx, (state) => liveDeployments(state, { ticketId }));
+  // Recorded, so a resumed rollback keeps the list its finished part already took off the live ones.
+  const live = dryRun
+    ? withState(ctx, (state) => liveDeployments(state, { ticketId }))
+    : await ctx.step('PLAN', `find the live deployments of ${ticketId}`, async () => withState(ctx, (state) => liveDeployments(state, { ticketId })));
   if (live.length === 0) {
     return {
       ok: false,
@@ -148,7 +161,9 @@ export async function emergencyRollback(ctx: CommandContext, dryRun = false): Pr
   const started = Date.now();
   const orchestrator = ctx.as('orchestrator');
   orchestrator.log('warn', 'Emergency rollback initiated');
-  const last = withState(ctx, (state) => liveDeployments(state)[0]);
+  const newest = (): Deployment | null => withState(ctx, (state) => liveDeployments(state)[0] ?? null);
+  // Recorded, so a resumed rollback goes on with the same deployment (no longer live by then).
+  const last = dryRun ? newest() : await ctx.step('PLAN', 'find the last deployment', async () => newest());
   if (!last) {
     return {
       ok: false,
@@ -162,8 +177,12 @@ export async function emergencyRollback(ctx: CommandContext, dryRun = false): Pr
   const outcome = await rollbackDeployment(ctx, last, 'emergency rollback', true);
   const seconds = (Date.now() - started) / 1000;
   orchestrator.log('success', `Rollback complete in ${seconds.toFixed(1)} seconds`);
-  const report = incidentReport(ctx.root, outcome, seconds, ctx.initiator);
-  orchestrator.log('success', `Incident report generated: ${report.relativePath}`, { incident: { path: report.path, subject: report.subject } });
+  // A step: a resumed rollback neither writes nor announces (emails) a second report.
+  const report = await ctx.step('VERIFY', 'write the incident report', async () => {
+    const written = incidentReport(ctx.root, outcome, seconds, ctx.initiator);
+    orchestrator.log('success', `Incident report generated: ${written.relativePath}`, { incident: { path: written.path, subject: written.subject } });
+    return written;
+  });
   return {
     ok: true,
     status: 'done',

@@ -82,10 +82,12 @@ export async function ensureStaged(ctx: CommandContext, ticketId: string): Promi
   mkdirSync(join(ctx.root, STAGED_DIR), { recursive: true });
   // A worktree deleted by hand is still registered until pruned, which would block its branch.
   await gitRaw(ctx.root, ['worktree', 'prune']);
+  // A worktree added before a kill, but not yet recorded, is taken as it is.
+  const added = existsSync(path) && (await currentBranch(path)) === branch;
   const args = (await branchExists(ctx.root, branch))
     ? ['worktree', 'add', dir, branch]
     : ['worktree', 'add', '-b', branch, dir, baseSha];
-  await git(ctx.root, args, { signal: ctx.signal });
+  if (!added) await git(ctx.root, args, { signal: ctx.signal });
   await linkDependencies(ctx.root, path);
   const staged: Staged = { ticketId, path, branch, base, baseSha, createdAt: new Date().toISOString() };
   saveStaged(ctx, staged, ticketId);

@@ -11,7 +11,7 @@ export type Subscriber = (event: AgentEvent) => void;
 export interface EventBus {
   emit(input: AgentEventInput): AgentEvent;
   subscribe(fn: Subscriber): () => void;
-  /** Writes the pending batch to the state db now. */
+  /** Writes the pending batch (the event being delivered included) to the state db now. */
   flush(): void;
   /** Flushes and stops the timer; further events are still delivered to subscribers. */
   close(): void;
@@ -76,6 +76,9 @@ export function createBus(options: BusOptions = {}): EventBus {
         message: redact(input.message),
         data: input.data ? redactDeep(input.data, redact) : undefined,
       };
+      // Queued before subscribers see it, so a subscriber that must not show an unstored event
+      // (`run`'s printer) can flush first.
+      if (options.state) pending.push(event);
       for (const fn of subscribers) {
         try {
           fn(event);
@@ -83,8 +86,7 @@ export function createBus(options: BusOptions = {}): EventBus {
           // A failing subscriber must not stop the others or the agent that emitted.
         }
       }
-      if (options.state) {
-        pending.push(event);
+      if (options.state && pending.length > 0) {
         if (pending.length >= maxBatch) flush();
         else if (!timer && !closed) {
           timer = setTimeout(flush, flushMs);

@@ -210,4 +210,20 @@ UPDATE backups SET path = agentdeck_redact(path), data_json = agentdeck_redact(d
 UPDATE kv SET value = agentdeck_redact(value);
 `,
   },
+  {
+    version: 4,
+    name: 'inflight side effects',
+    sql: `
+CREATE TABLE inflight (
+  kind TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  run_id TEXT,
+  keep_for_run INTEGER NOT NULL DEFAULT 0,
+  files_json TEXT,
+  started_at TEXT NOT NULL,
+  PRIMARY KEY (kind, row_id)
+);
+`,
+  },
 ];

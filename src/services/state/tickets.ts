@@ -64,6 +64,12 @@ export interface NewTicket {
   readonly now?: Date;
 }
 
+/** The ticket a durable step opened (its id kept in the ticket's data), if any. */
+export function ticketOfStep(state: StateDb, stepId: string): Ticket | null {
+  const row = state.db.prepare("SELECT id FROM tickets WHERE json_extract(data_json, '$.step') = ?").get(stepId) as { id: string } | undefined;
+  return row ? (getTicket(state, row.id) ?? null) : null;
+}
+
 export function createTicket(state: StateDb, input: NewTicket): Ticket {
   const now = input.now ?? new Date();
   const year = now.getUTCFullYear();

@@ -35,9 +35,9 @@ describe('locks', () => {
     const second = t.engine.dispatch(parsed(appendCommand, { file: a, count: 1, locks: ['db:local', 'deploy:staging'] }), { initiator: 'you' });
     await new Promise((r) => setTimeout(r, 80));
     const waiting = t.events.find((e) => e.kind === 'step' && (e.data as { step: { status: string } }).step.status === 'waiting');
-    expect(waiting?.message).toBe('append 1: waiting for lock db:local (held by RUN-0002)');
+    expect(waiting?.message).toBe('append 1: waiting for db:local held by RUN-0002');
     expect(t.events.some((e) => e.kind === 'agent' && (e.data as { state: string }).state === 'waiting_lock')).toBe(true);
-    expect(listSteps(t.state, 'RUN-0003')[0]).toMatchObject({ status: 'waiting', waitingFor: 'lock db:local (held by RUN-0002)' });
+    expect(listSteps(t.state, 'RUN-0003')[0]).toMatchObject({ status: 'waiting', waitingFor: 'db:local held by RUN-0002' });
     expect(lockHolder(t.state, 'db:local')).toMatchObject({ holder: 'RUN-0002', pid: process.pid });
     release();
     const [r1, r2] = await Promise.all([first, second]);

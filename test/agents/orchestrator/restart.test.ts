@@ -43,8 +43,8 @@ describe('locks across processes', () => {
     const t = makeContext({ root, run: false, extra: { specs: TEST_SPECS, handlers: appendHandlers() } });
     try {
       const waiting = t.engine.dispatch(parsed(appendCommand, { file: mine, count: 1, locks: ['db:local'] }), { initiator: 'you' });
-      const seen = await until(() => t.events.find((e) => e.kind === 'step' && e.message.includes('waiting for lock')));
-      expect(seen.message).toBe(`append 1: waiting for lock db:local (held by ${runId})`);
+      const seen = await until(() => t.events.find((e) => e.kind === 'step' && e.message.includes('waiting for db:local')));
+      expect(seen.message).toBe(`append 1: waiting for db:local held by ${runId}`);
       expect(existsSync(mine)).toBe(false);
       await kill();
       expect(await waiting).toMatchObject({ ok: true });
