@@ -21,6 +21,14 @@ export const approveTarget = z
     return z.NEVER;
   });
 
+/** The exact line that approves `id`, with the typed confirmation when it asks for one. */
+export function approveLine(id: string, confirmText?: string | null): string {
+  if (!confirmText) return `approve ${id}`;
+  const plain = /^[^\s"'\\-][^\s"'\\]*$/.test(confirmText);
+  const word = plain ? confirmText : confirmText.includes("'") ? `"${confirmText.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : `'${confirmText}'`;
+  return `approve ${id} --confirm ${word}`;
+}
+
 export const approve = defineCommand({
   id: 'approve',
   args: [
