@@ -163,6 +163,7 @@ function jsonResult(r: CommandResult): Record<string, unknown> {
     lines: r.lines ?? [],
     runId: r.runId ?? null,
     approvalId: r.approvalId ?? null,
+    ...(r.approveLine ? { approveLine: r.approveLine } : {}),
   };
 }
 

@@ -230,7 +230,6 @@ describe('approvals bind to content', { timeout: 180_000 }, () => {
     const id = await stage('Banner', 'lib/banner.ts', "export const banner = 'reviewed';\n");
     const waiting = await run(`deploy production --ticket ${id}`);
     expect(waiting.status).toBe('waiting_approval');
-    expect(waiting.approveLine).toBe(`approve ${waiting.approvalId} --confirm ${id}`);
     const staged = getStaged(s.root, id)!;
     const approvedSha = execFileSync('git', ['-C', staged.path, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
     const stop = onApproved(waiting.approvalId!, () => {
@@ -251,6 +250,8 @@ describe('approvals bind to content', { timeout: 180_000 }, () => {
     expect(again.message).toContain(`commit ${approvedSha.slice(0, 12)} → `);
     expect(again.lines?.join('\n')).toContain('lib/backdoor.ts');
     expect(again.lines?.join('\n')).toContain('unreviewed');
+    // The hint is the exact line that works.
+    expect(again.approveLine).toBe(`approve ${again.approvalId} --confirm ${id}`);
 
     // Approving the new request ships exactly the commit it names.
     const newSha = execFileSync('git', ['-C', staged.path, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
@@ -317,6 +318,43 @@ describe('approvals bind to content', { timeout: 180_000 }, () => {
       expect((await after.query("select to_regclass('public.prefs2')::text as t")).rows[0]).toEqual({ t: 'prefs2' });
     } finally {
       await after.close();
+    }
+  });
+});
+
+describe('a migration edited after its approval', { timeout: 180_000 }, () => {
+  it('is not applied under that approval: the approval is void and the run asks again showing the change', async () => {
+    const m = makeContext({ agent: 'migrator', run: false });
+    const run = (line: string): Promise<CommandResult> => m.engine.dispatch(line, { initiator: 'you' });
+    const file = join(m.root, 'supabase/migrations/20260401000001_drop_keep.sql');
+    try {
+      execFileSync('mkdir', ['-p', join(m.root, 'supabase/migrations')]);
+      writeFileSync(join(m.root, 'supabase/migrations/20260401000000_keep.sql'), 'create table public.keepme (id int);\n');
+      expect((await run('migrate execute')).status).toBe('done');
+      writeFileSync(file, 'drop table public.keepme;\n');
+      const waiting = await run('migrate execute');
+      expect(waiting.status).toBe('waiting_approval');
+      const stop = m.bus.subscribe((e) => {
+        if (e.kind === 'approval' && e.message.startsWith(`Approved ${waiting.approvalId}`)) writeFileSync(file, 'drop table public.keepme;\ncreate table public.hacked (id int);\n');
+      });
+      let again: CommandResult;
+      try {
+        again = await run(`approve ${waiting.approvalId}`);
+      } finally {
+        stop();
+      }
+      expect(again).toMatchObject({ ok: false, status: 'waiting_approval' });
+      expect(getApproval(m.state, waiting.approvalId!)?.status).toBe('void');
+      expect(again.message).toContain('supabase/migrations/20260401000001_drop_keep.sql');
+      const db = openTarget({ root: m.root, env: {} });
+      try {
+        expect((await db.query("select to_regclass('public.hacked')::text as t")).rows[0]).toEqual({ t: null });
+        expect((await db.query("select to_regclass('public.keepme')::text as t")).rows[0]).toEqual({ t: 'keepme' });
+      } finally {
+        await db.close();
+      }
+    } finally {
+      m.cleanup();
     }
   });
 });
