@@ -31,6 +31,8 @@ export interface CommandResult {
   readonly error?: { readonly message: string; readonly code: string };
   readonly runId?: string;
   readonly approvalId?: string;
+  /** The exact command that approves `approvalId` (`approve APR-0001 --confirm BUG-2026-001`). */
+  readonly approveLine?: string;
 }
 
 /** The exact action an approval is bound to; its hash is what gets approved. */
@@ -43,6 +45,17 @@ export interface ApprovalAction {
   readonly summary: string;
   /** What a human must type to confirm (a ticket id) when the command asks for typed confirmation. */
   readonly confirmText?: string;
+  /**
+   * Fingerprints of the content the action works on (a commit sha and its test result, a file's
+   * hash, a backup's checksum, a CIDR list), computed by the handler right before it asks, on every
+   * pass of the run. Part of the hash: when the content changes after an approval, that approval is
+   * void and the run asks again.
+   */
+  readonly bind?: Readonly<Record<string, string>>;
+  /** Lines shown with the request (a diff stat); not part of the hash. */
+  readonly detail?: readonly string[];
+  /** Lines describing what changed since the approval `previous` was given (the new diff); not stored. */
+  readonly changes?: (previous: Readonly<Record<string, string>>) => Promise<readonly string[]>;
 }
 
 /** Who a step is, for side effects that must happen once: `RUN-12/EXECUTE:merge BUG-1 into staging`. */
@@ -114,7 +127,16 @@ export function handle<C extends CommandSpec>(spec: C, fn: Handler<C>): readonly
 }
 
 export class ApprovalPending extends Error {
-  constructor(readonly approvalId: string, readonly summary: string) {
+  constructor(
+    readonly approvalId: string,
+    readonly summary: string,
+    /** What to type to approve it, when it asks for a typed confirmation. */
+    readonly confirmText: string | null = null,
+    /** Lines shown with it (what changed, the diff). */
+    readonly lines: readonly string[] = [],
+    /** The run that waits on it when that is another run (the same action was asked for there). */
+    readonly otherRun: string | null = null,
+  ) {
     super(`waiting for approval ${approvalId}: ${summary}`);
     this.name = 'ApprovalPending';
   }

@@ -107,7 +107,9 @@ async function plainConsole(
     for await (const raw of lines) {
       const line = raw.trim();
       if (line === '' || line.startsWith('#')) continue;
-      const result = redactDeep(await session.engine.dispatch(line, { initiator: 'you' }), session.bus.redact);
+      // Lines piped in come from a script (or a model's shell tool), not a person at a terminal:
+      // they may ask for approvals but not decide them.
+      const result = redactDeep(await session.engine.dispatch(line, { initiator: 'script' }), session.bus.redact);
       ingestion.flush();
       const said = new Set(store.getState().logs.slice(-50).map((l) => l.message));
       printResult(io, result, said);

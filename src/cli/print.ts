@@ -36,7 +36,7 @@ export function printResult(io: Io, result: CommandResult, said: ReadonlySet<str
   if (result.status === 'waiting_approval') {
     io.out(paint(io, 'yellow', `⚠ ${result.message}`));
     const id = result.approvalId;
-    if (id) io.out(`  approve: agentdeck run "approve ${id}"   reject: agentdeck run "reject ${id}"`);
+    if (id) io.out(`  approve: agentdeck run "${result.approveLine ?? `approve ${id}`}"   reject: agentdeck run "reject ${id}"`);
     return;
   }
   const mark = result.status === 'needs_model' || result.status === 'not_available' ? '⚠' : '✗';

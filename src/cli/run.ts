@@ -1,5 +1,6 @@
 // `agentdeck run [--json] "<command>"`: one command in the current project, headless. Events
 // stream as the user's log lines; `--json` prints exactly one JSON object on stdout instead.
+import { PERSON } from '../agents/orchestrator/policy.js';
 import type { CommandResult } from '../agents/types.js';
 import { ConfigError, loadProject } from '../services/config/project.js';
 import { createRedactor, redactDeep } from '../services/secrets/redact.js';
@@ -61,6 +62,11 @@ export function parseRunArgs(args: readonly string[]): RunArgs | { error: string
 export interface RunOptions {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * Whether a person types at this terminal (default: stdin is a TTY). Only then may the command
+   * decide an approval; a script or a model's shell tool has no terminal.
+   */
+  readonly interactive?: boolean;
 }
 
 export async function runCommand(args: readonly string[], io: Io, options: RunOptions): Promise<number> {
@@ -136,7 +142,9 @@ export async function runCommand(args: readonly string[], io: Io, options: RunOp
   const restoreConsole = json ? divertConsole() : () => undefined;
   let result: CommandResult;
   try {
-    result = await session.engine.dispatch(commandLine, { initiator: 'you', signal: controller.signal });
+    for (const notice of session.engine.notices) io.err(notice);
+    const interactive = options.interactive ?? process.stdin.isTTY === true;
+    result = await session.engine.dispatch(commandLine, { initiator: interactive ? PERSON : 'script', signal: controller.signal });
   } finally {
     process.off('SIGINT', onSigint);
     unsubscribe();
@@ -158,6 +166,7 @@ function jsonResult(r: CommandResult): Record<string, unknown> {
     lines: r.lines ?? [],
     runId: r.runId ?? null,
     approvalId: r.approvalId ?? null,
+    ...(r.approveLine ? { approveLine: r.approveLine } : {}),
   };
 }
 

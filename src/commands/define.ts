@@ -41,6 +41,7 @@ export interface CommandDef<A extends readonly ArgDef[], F extends readonly Flag
   readonly agent: AgentKind;
   readonly approval: ApprovalPolicyKey | null;
   readonly confirm?: 'dialog' | 'typed';
+  readonly alwaysAsks?: boolean;
   readonly mode: 'query' | 'run';
   readonly control?: boolean;
   readonly destructive?: boolean;

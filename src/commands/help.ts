@@ -1,6 +1,6 @@
 // Help text generated from the registry: one command, a group, or the overview by first word.
 import type { Command } from './define.js';
-import { AGENT_NAMES } from './types.js';
+import { ALWAYS_ON_POLICY_KEYS, AGENT_NAMES } from './types.js';
 import { COMMANDS, findCommand } from './registry.js';
 import { commandTree, commandsUnder, type WordNode } from './tree.js';
 import { argUsage, flagUsage, usageLine } from './usage.js';
@@ -40,7 +40,9 @@ function table(rows: readonly (readonly [string, string])[], width: number, inde
 export function approvalText(command: Command): string {
   if (!command.approval) return 'none';
   const how = command.confirm === 'typed' ? 'typed confirmation' : 'confirmation dialog';
-  return `${command.approval} (${how})`;
+  const always = command.alwaysAsks || ALWAYS_ON_POLICY_KEYS.includes(command.approval);
+  const scope = command.approval === 'productionDeployment' && command.id === 'deploy' ? 'for production ' : '';
+  return `${command.approval} (${how}${always ? `; always asked ${scope}whatever the policy says` : ''})`;
 }
 
 /** The full help of one command. */

@@ -47,6 +47,12 @@ export const DEFAULT_APPROVAL_POLICY: Record<ApprovalPolicyKey, boolean> = {
   codeGeneration: false,
 };
 
+/**
+ * Policy keys no setting turns off: production deploys (and hotfixes) always ask a person, whatever
+ * `approvals.policy` says. A config that sets one to false is told so, never silently ignored.
+ */
+export const ALWAYS_ON_POLICY_KEYS: readonly ApprovalPolicyKey[] = ['productionDeployment'];
+
 /** A positional argument. `text` may be a quoted string; `rest` swallows the remaining words. */
 export interface ArgSpec {
   readonly name: string;
@@ -79,6 +85,8 @@ export interface CommandSpec<S extends z.ZodType = z.ZodType> {
   readonly approval: ApprovalPolicyKey | null;
   /** How a human confirms in the dashboard: a dialog, or typing the ticket/target id. */
   readonly confirm?: 'dialog' | 'typed';
+  /** Asks a person whatever the policy says (emergency access). */
+  readonly alwaysAsks?: boolean;
   /** 'query' reads only and opens no durable run; 'run' opens a run. */
   readonly mode: 'query' | 'run';
   /**

@@ -23,7 +23,7 @@ describe('docs/COMMANDS.md', () => {
       for (const e of c.examples) expect(md, c.id).toContain(`@agent ${e}\n`);
     }
     expect(md).toContain('| `[--output table\\|json\\|yaml]` |');
-    expect(md).toContain('Approval: productionDeployment (typed confirmation)');
+    expect(md).toContain('Approval: productionDeployment (typed confirmation; always asked for production whatever the policy says)');
     expect(md).toContain('**Destructive**');
     expect(md.endsWith('\n')).toBe(true);
     expect(renderCommandsMarkdown()).toBe(md);

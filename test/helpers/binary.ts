@@ -33,3 +33,28 @@ export function runBinary(args: readonly string[], cwd: string, env: Record<stri
     child.on('close', (code) => done({ code, out, err }));
   });
 }
+
+const shellQuote = (word: string): string => `'${word.replace(/'/g, "'\\''")}'`;
+
+/**
+ * The executable run at a pseudo-terminal (util-linux `script`), as a person typing at a terminal
+ * runs it: only then may `run` decide an approval. Output is the terminal's (stdout and stderr
+ * together, in `out`).
+ */
+export function runBinaryTty(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Ran> {
+  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
+  return new Promise((done, fail) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, SHELL: '/bin/sh', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stdin.end();
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, out: out.replace(/\r\n/g, '\n'), err }));
+  });
+}

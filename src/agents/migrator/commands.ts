@@ -94,7 +94,10 @@ async function execute(ctx: CommandContext, args: { dryRun: boolean }): Promise<
     if (plan.unknown.length > 0) ctx.log('warn', `${plan.target} has applied migrations with no file here: ${plan.unknown.join(', ')}`);
     if (plan.pending.length === 0) return ok(`Nothing to apply: ${plan.existing.length} migration(s) already applied on ${plan.target}`, { applied: [] });
 
-    const checks = await ctx.step('VALIDATE', 'check the safety of the pending migrations', async () => {
+    // Keyed by the files' content: an edit made while an approval waited is checked again (and the
+    // approval, bound to the old content, no longer covers it).
+    const content = sha256(plan.pending.map((m) => `${m.file}:${sha256(readSql(m.path))}`).join('\n')).slice(0, 12);
+    const checks = await ctx.step('VALIDATE', `check the safety of the pending migrations (${content})`, async () => {
       const out: { file: string; version: string; sqlHash: string; safety: SafetyReport | null; syntax?: string }[] = [];
       for (const m of plan.pending) {
         const sql = readSql(m.path);
@@ -120,6 +123,7 @@ async function execute(ctx: CommandContext, args: { dryRun: boolean }): Promise<
         args: { versions: destructive.map((c) => c.version) },
         target: plan.target,
         diffHash: sha256(destructive.map((c) => c.sqlHash).join('\n')),
+        bind: Object.fromEntries(destructive.map((c) => [c.file, c.sqlHash])),
         summary: `apply ${destructive.map((c) => c.file).join(', ')} to ${plan.target}: ${destructive
           .flatMap((c) => c.safety!.findings.filter((f) => f.destructive).map((f) => f.message))
           .join('; ')}`,

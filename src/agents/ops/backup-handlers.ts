@@ -157,7 +157,7 @@ export async function backupRestoreHandler(ctx: CommandContext, a: OutputArgs & 
   });
   const summary = `restore ${where(t)} from backup ${record.id} (${record.createdAt}); current data is replaced (a safety backup is taken first)`;
   if (a.dryRun) return ok(`dry run: would ${summary}`, { dryRun: true, backup: backupView(record) });
-  await approve(ctx, 'databaseDestructive', { tool: 'backup restore', args: { id: record.id, checksum: record.checksum }, target, summary, confirmText: record.id });
+  await approve(ctx, 'databaseDestructive', { tool: 'backup restore', args: { id: record.id }, bind: { checksum: record.checksum ?? '' }, target, summary, confirmText: record.id });
 
   const env = t.env;
   const safety = await ctx.step(
@@ -178,6 +178,8 @@ export async function backupRestoreHandler(ctx: CommandContext, a: OutputArgs & 
     'EXECUTE',
     `restore ${record.id}`,
     async () => {
+      // Checked again right before it is used: the approval names this archive by its checksum.
+      await checkArchive(ctx, record);
       await onDatabase(ctx, t, (db) => restoreArchive(ctx, db, record, env));
       return { restored: record.id };
     },

@@ -6,8 +6,9 @@ import { loadEnv } from '../../services/config/env.js';
 import { createManagementClient, managementConfigFrom, type ManagementClient } from '../../services/supabase/management-client.js';
 import type { RateLimitState } from '../../services/supabase/resilient-fetch.js';
 import { platform, type Platform } from '../../services/supabase/platform.js';
-import { engineOf } from '../orchestrator/internals.js';
-import { resolvePolicy } from '../orchestrator/policy.js';
+import { policyRequires } from '../orchestrator/policy.js';
+
+export { policyRequires };
 import { emitEvent } from '../emit.js';
 import { fail, type ApprovalAction, type CommandContext, type CommandResult } from '../types.js';
 
@@ -58,16 +59,6 @@ export function needsLinkedProject(what: string): CommandResult {
     'needs_linked_project',
     `${what} needs a linked Supabase project: set SUPABASE_ACCESS_TOKEN and SUPABASE_PROJECT_REF (the local database has no such feature)`,
   );
-}
-
-/** Whether the project's approval policy asks a human for this key (the default policy outside the engine). */
-export function policyRequires(ctx: CommandContext, key: ApprovalPolicyKey | null): boolean {
-  if (key === null) return false;
-  try {
-    return engineOf(ctx).policy[key];
-  } catch {
-    return resolvePolicy()[key];
-  }
 }
 
 /**

@@ -30,7 +30,9 @@ export async function networkChange(
   dryRun: boolean,
   output: OutputFormat,
 ): Promise<CommandResult> {
-  const current = await ctx.step('VALIDATE', 'read network restrictions', () => t.api.getNetworkRestrictions());
+  // Read on every pass (a resumed run too), not recorded: the approval binds to the allow list as
+  // it is now, so a list changed while the approval waited voids it and asks again.
+  const current = await t.api.getNetworkRestrictions();
   if (current.entitlement === 'disallowed') {
     throw new CommandError('network_not_entitled', `network restrictions are not available on project ${t.ref}'s plan: upgrade it in the dashboard`);
   }
@@ -45,7 +47,7 @@ export async function networkChange(
   const lockout = how === 'rm' && left.length === 0 ? ' (no address will be allowed: every connection will be refused)' : '';
   const summary = `${how === 'add' ? 'allow' : 'stop allowing'} ${effective.join(', ')} on project ${t.ref}${lockout}`;
   if (dryRun) return ok(`dry run: would ${summary}`, { dryRun: true, change: effective });
-  await approve(ctx, 'credentialChange', { tool: `network restrictions ${how}`, args: { cidrs: [...cidrs] }, target: t.ref, summary });
+  await approve(ctx, 'credentialChange', { tool: `network restrictions ${how}`, args: { cidrs: [...cidrs] }, bind: { allowList: [...have].sort().join(',') || '(none)' }, target: t.ref, summary });
   const body = how === 'add'
     ? { add: { ...(v4.length ? { dbAllowedCidrs: v4 } : {}), ...(v6.length ? { dbAllowedCidrsV6: v6 } : {}) } }
     : { remove: { ...(v4.length ? { dbAllowedCidrs: v4 } : {}), ...(v6.length ? { dbAllowedCidrsV6: v6 } : {}) } };

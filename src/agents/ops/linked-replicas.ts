@@ -45,7 +45,7 @@ export async function replicaCreate(ctx: CommandContext, t: LinkedTarget, region
 export async function replicaDelete(ctx: CommandContext, t: LinkedTarget, id: string, output: OutputFormat): Promise<CommandResult> {
   const found = await ctx.step('VALIDATE', 'find the replica', async () => (await replicas(t)).find((r) => r.id === id) ?? null);
   if (!found) throw new CommandError('replica_not_found', `no read replica ${id} on project ${t.ref}: see "db replicas list"`);
-  await approve(ctx, 'databaseDestructive', { tool: 'db replicas delete', args: { id }, target: t.ref, summary: `delete read replica ${id} (${found.region}) of project ${t.ref}` });
+  await approve(ctx, 'databaseDestructive', { tool: 'db replicas delete', args: { id }, bind: { region: found.region }, target: t.ref, summary: `delete read replica ${id} (${found.region}) of project ${t.ref}` });
   await ctx.step('EXECUTE', `remove read replica ${id}`, async () => {
     await t.api.removeReplica(id);
     return { requested: true };

@@ -1,5 +1,5 @@
 // An approval is bound to one exact action: the sha256 of the canonical JSON of
-// {tool, args, target, diffHash}. Canonical = object keys sorted at every depth, so the same
+// {tool, args, target, diffHash, bind} (bind: fingerprints of the content the action works on). Canonical = object keys sorted at every depth, so the same
 // action always hashes the same no matter how its arguments were built.
 import { createHash } from 'node:crypto';
 import type { ApprovalAction } from '../types.js';
@@ -21,7 +21,7 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-export function actionHash(action: Pick<ApprovalAction, 'tool' | 'args' | 'target' | 'diffHash'>): string {
-  const bound = { tool: action.tool, args: action.args, target: action.target, diffHash: action.diffHash ?? null };
+export function actionHash(action: Pick<ApprovalAction, 'tool' | 'args' | 'target' | 'diffHash' | 'bind'>): string {
+  const bound = { tool: action.tool, args: action.args, target: action.target, diffHash: action.diffHash ?? null, bind: action.bind };
   return createHash('sha256').update(canonicalJson(bound)).digest('hex');
 }

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { AGENT_KINDS, APPROVAL_POLICY_KEYS } from '../../commands/types.js';
 import { ConfigError, loadProject } from '../../services/config/project.js';
-import { CONFIG_FILE, parseConfig } from '../../services/config/schema.js';
+import { CONFIG_FILE, parseConfig, type ProjectConfig } from '../../services/config/schema.js';
 import type { EngineInternals } from './internals.js';
 
 export interface SettingsOutcome {
@@ -49,9 +49,16 @@ function setting(raw: Raw, key: string, value: string): string | null {
   return `${key}: not an agent setting (accepted: ${ACCEPTED})`;
 }
 
-export function applyAgentSettings(engine: EngineInternals, settings: Readonly<Record<string, string>> | undefined): SettingsOutcome {
+/** What `agents update config` would write: the file's new JSON (null: reload as it is) and its settings. */
+export type SettingsPlan =
+  | { readonly ok: true; readonly raw: Raw | null; readonly config: ProjectConfig; readonly fileText: string }
+  | { readonly ok: false; readonly message: string };
+
+/** Reads the config file and applies `settings` to it in memory; nothing is written. */
+export function planAgentSettings(engine: EngineInternals, settings: Readonly<Record<string, string>> | undefined): SettingsPlan {
   try {
     const path = join(engine.root, CONFIG_FILE);
+    const fileText = readText(path);
     if (settings && Object.keys(settings).length > 0) {
       const raw = readRaw(path);
       for (const [key, value] of Object.entries(settings)) {
@@ -60,15 +67,39 @@ export function applyAgentSettings(engine: EngineInternals, settings: Readonly<R
       }
       const parsed = parseConfig(raw, basename(engine.root));
       if (!parsed.ok) return { ok: false, message: parsed.errors[0] ?? `${CONFIG_FILE}: invalid` };
-      writeFileSync(path, `${JSON.stringify(raw, null, 2)}\n`);
+      return { ok: true, raw, config: parsed.config, fileText };
     }
-    const { config } = loadProject(engine.root);
-    engine.reloadConfig(config);
-    const limits = AGENT_KINDS.map((k) => `${k} ${engine.pool.limit(k)}`).join(', ');
-    const changed = settings && Object.keys(settings).length > 0 ? `Updated ${Object.keys(settings).join(', ')}` : `Reloaded ${CONFIG_FILE}`;
-    return { ok: true, message: `${changed}: concurrency ${limits}; approvals expire after ${engine.ttlMinutes} min`, data: { concurrency: config.agents.concurrency, approvals: config.approvals } };
+    return { ok: true, raw: null, config: loadProject(engine.root).config, fileText };
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, message: error.lines[0] ?? error.message };
     throw error;
+  }
+}
+
+/** Writes a plan's JSON (if any) and reloads the config into the engine. */
+export function applySettingsPlan(engine: EngineInternals, plan: Extract<SettingsPlan, { ok: true }>, changed: readonly string[]): SettingsOutcome {
+  try {
+    if (plan.raw) writeFileSync(join(engine.root, CONFIG_FILE), `${JSON.stringify(plan.raw, null, 2)}\n`);
+    const { config } = loadProject(engine.root);
+    engine.reloadConfig(config);
+    const limits = AGENT_KINDS.map((k) => `${k} ${engine.pool.limit(k)}`).join(', ');
+    const what = changed.length > 0 ? `Updated ${changed.join(', ')}` : `Reloaded ${CONFIG_FILE}`;
+    return { ok: true, message: `${what}: concurrency ${limits}; approvals expire after ${engine.ttlMinutes} min`, data: { concurrency: config.agents.concurrency, approvals: { policy: engine.policy, ttlMinutes: engine.ttlMinutes } } };
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, message: error.lines[0] ?? error.message };
+    throw error;
+  }
+}
+
+export function applyAgentSettings(engine: EngineInternals, settings: Readonly<Record<string, string>> | undefined): SettingsOutcome {
+  const plan = planAgentSettings(engine, settings);
+  return plan.ok ? applySettingsPlan(engine, plan, Object.keys(settings ?? {})) : plan;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
   }
 }

@@ -6,7 +6,8 @@ import type { ApprovalAction } from '../types.js';
 import { actionHash } from './action-hash.js';
 import { formatId, nextSeq, normalizeId } from './runs-repo.js';
 
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
+/** `void`: approved, but the content it was bound to changed before it was used. */
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'void';
 
 export interface ApprovalRow {
   readonly id: string;
@@ -115,6 +116,20 @@ export function listApprovals(state: StateDb, status?: ApprovalStatus): Approval
     ? state.stmt('SELECT * FROM approvals WHERE status = ? ORDER BY requested_at, rowid').all(status)
     : state.stmt('SELECT * FROM approvals ORDER BY requested_at DESC, rowid DESC LIMIT 100').all();
   return (rows as Raw[]).map(toApproval);
+}
+
+/** A pending approval of this exact action (any run), unexpired, oldest first; null when none. */
+export function pendingWithHash(state: StateDb, hash: string, now = Date.now()): ApprovalRow | null {
+  const rows = (state.stmt("SELECT * FROM approvals WHERE action_hash = ? AND status = 'pending' ORDER BY requested_at, rowid").all(hash) as Raw[]).map(toApproval);
+  return rows.find((a) => a.expiresAt === null || Date.parse(a.expiresAt) > now) ?? null;
+}
+
+/** Voids an approved approval whose content changed; false when it was not approved. */
+export function voidApproval(state: StateDb, id: string, reason: string): boolean {
+  const changes = state.db
+    .prepare("UPDATE approvals SET status = 'void', reason = ? WHERE id = ? AND status = 'approved'")
+    .run(reason, id).changes;
+  return Number(changes) > 0;
 }
 
 /** Resolves a pending approval; false when it was no longer pending. */

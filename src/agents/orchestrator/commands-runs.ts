@@ -3,14 +3,19 @@
 import { agentsPurgeLogs, agentsRestartAll, agentsUpdateConfig } from '../../commands/defs/agents.js';
 import { ENVIRONMENTS } from '../../commands/defs/deploy.js';
 import { emergencyStopAll } from '../../commands/defs/emergency.js';
-import { approve, cancel, reject, resume } from '../../commands/defs/runs.js';
+import { approve, approveLine, cancel, reject, resume } from '../../commands/defs/runs.js';
 import { purgeEvents } from '../../services/state/events.js';
 import { TICKET_ID } from '../../services/state/tickets.js';
 import type { CommandContext, CommandResult, HandlerTable } from '../types.js';
 import { fail, handle, ok } from '../types.js';
 import { approvalData, getApproval, listApprovals, pendingOfTicket, resolveApproval, type ApprovalRow } from './approvals-repo.js';
-import { applyAgentSettings } from './agent-settings.js';
+import { applyAgentSettings, applySettingsPlan, planAgentSettings } from './agent-settings.js';
+import { confirmGuards, confirmedGuards } from './confirmed-guards.js';
+import { describeChanges, effectiveGuards, guardsOf, ignoredPolicyKeys, loweredGuards } from '../../services/config/guards.js';
+import { CONFIG_FILE } from '../../services/config/schema.js';
+import { createHash } from 'node:crypto';
 import { engineOf, type EngineInternals } from './internals.js';
+import { isPerson } from './policy.js';
 import { ACTIVE_STATUSES, getRun, listRuns } from './runs-repo.js';
 
 function findApproval(engine: EngineInternals, id: string): ApprovalRow | null {
@@ -44,6 +49,21 @@ function usable(engine: EngineInternals, a: ApprovalRow): string | null {
   return null;
 }
 
+/**
+ * Approvals are decided by a person at a terminal (see `isPerson`): refused, with the line that
+ * works, for anyone else (MCP, `run` without a terminal, a model's tool, free text they routed).
+ */
+function notAPerson(ctx: CommandContext, a: ApprovalRow, verb: 'approve' | 'reject'): CommandResult | null {
+  if (isPerson(ctx.initiator)) return null;
+  const engine = engineOf(ctx);
+  engine.audit({ initiator: ctx.initiator, agent: 'orchestrator', action: `${verb} ${a.id}`, target: a.target, runId: a.runId ?? undefined, approvalId: a.id, result: 'refused: not a person at a terminal' });
+  const line = verb === 'approve' ? approveLine(a.id, a.confirmText) : `reject ${a.id}`;
+  return fail(
+    'human_only',
+    `${a.id} was not ${verb === 'approve' ? 'approved' : 'rejected'}: approvals are decided by a person, in the agentdeck console or with \`agentdeck run "${line}"\` typed at an interactive terminal (not over MCP, from a script or by a model's tool)`,
+  );
+}
+
 /** After a decision, the waiting run continues here (it ends done, or cancelled when rejected). */
 async function continueRun(ctx: CommandContext, a: ApprovalRow, verb: string): Promise<CommandResult> {
   const engine = engineOf(ctx);
@@ -64,6 +84,8 @@ export const handlers: HandlerTable = Object.fromEntries([
     }
     const why = usable(engine, a);
     if (why) return fail('not_pending', why);
+    const refused = notAPerson(ctx, a, 'approve');
+    if (refused) return refused;
     if (args.target) {
       if (!(ENVIRONMENTS as readonly string[]).includes(a.target))
         return fail('target_mismatch', `${a.id} is not a deploy (${a.summary}): approve it without "deploy to ${args.target}"`);
@@ -73,7 +95,7 @@ export const handlers: HandlerTable = Object.fromEntries([
     if (a.confirmText) {
       const typed = args.confirm ?? (args.id.toUpperCase() === a.confirmText.toUpperCase() ? args.id : undefined);
       if (!typed || typed.toUpperCase() !== a.confirmText.toUpperCase())
-        return fail('confirm', `${a.id} needs a typed confirmation: \`approve ${a.id} --confirm <the ${a.ticketId ? 'ticket' : 'target'} id>\``);
+        return fail('confirm', `${a.id} needs a typed confirmation: \`${approveLine(a.id, a.confirmText)}\``);
     }
     if (!resolveApproval(engine.state, a.id, 'approved', ctx.initiator)) return fail('not_pending', `${a.id} was decided meanwhile`);
     engine.audit({ initiator: ctx.initiator, agent: 'orchestrator', action: `approve ${a.id}`, target: a.target, runId: a.runId ?? undefined, approvalId: a.id, result: 'approved', data: { tool: a.tool, hash: a.actionHash } });
@@ -87,6 +109,8 @@ export const handlers: HandlerTable = Object.fromEntries([
     if (!a) return notFound(engine, args.id);
     const why = usable(engine, a);
     if (why) return fail('not_pending', why);
+    const refused = notAPerson(ctx, a, 'reject');
+    if (refused) return refused;
     if (!resolveApproval(engine.state, a.id, 'rejected', ctx.initiator, args.reason)) return fail('not_pending', `${a.id} was decided meanwhile`);
     engine.audit({ initiator: ctx.initiator, agent: 'orchestrator', action: `reject ${a.id}`, target: a.target, runId: a.runId ?? undefined, approvalId: a.id, result: `rejected${args.reason ? `: ${args.reason}` : ''}` });
     announce(ctx, a, 'rejected', `Rejected ${a.id}: ${a.summary}`);
@@ -131,7 +155,29 @@ export const handlers: HandlerTable = Object.fromEntries([
 
   handle(agentsUpdateConfig, async (ctx, args) => {
     const engine = engineOf(ctx);
-    const outcome = await ctx.step('EXECUTE', 'Update agent config', () => Promise.resolve(applyAgentSettings(engine, args.settings)));
+    const plan = planAgentSettings(engine, args.settings);
+    if (!plan.ok) return fail('config', plan.message);
+    const ignored = Object.keys(args.settings ?? {}).filter((k) => ignoredPolicyKeys(plan.config.approvals.policy).some((p) => k === `approvals.policy.${p.toLowerCase()}`));
+    if (ignored[0]) return fail('config', `${ignored[0]}=${args.settings?.[ignored[0]] ?? 'false'}: cannot be turned off: production deploys, hotfixes and emergency access always ask a person`);
+    // A change that lowers a guard (against what a person last confirmed, not the file, which may
+    // have been edited by hand) is a gated action of its own: typed confirmation, bound to the
+    // file's content, decided by a person only.
+    const next = guardsOf(plan.config);
+    const lowered = loweredGuards(confirmedGuards(engine.state) ?? next, next);
+    if (lowered.length > 0) {
+      await ctx.requireApproval({
+        tool: agentsUpdateConfig.id,
+        args: { settings: args.settings ?? {} },
+        target: 'config',
+        summary: `Lower guards in ${CONFIG_FILE}: ${describeChanges(lowered)}`,
+        confirmText: plan.config.name,
+        bind: { config: createHash('sha256').update(plan.fileText).digest('hex'), lowers: describeChanges(lowered) },
+      });
+    }
+    const outcome = await ctx.step('EXECUTE', 'Update agent config', () => {
+      if (lowered.length > 0) confirmGuards(engine.state, effectiveGuards(next, next));
+      return Promise.resolve(applySettingsPlan(engine, plan, Object.keys(args.settings ?? {})));
+    });
     engine.audit({ initiator: ctx.initiator, agent: 'orchestrator', action: 'agents update config', result: outcome.ok ? 'done' : `failed: ${outcome.message}`, data: args.settings });
     return outcome.ok ? ok(outcome.message, outcome.data) : fail('config', outcome.message);
   }),

@@ -23,6 +23,11 @@ import type { CommandContext, CommandResult, Handler, HandlerTable } from '../ty
 import { fail } from '../types.js';
 import { createAgentPool, type AgentInstance, type AgentPool } from './agent-pool.js';
 import { watchApprovals } from './approval-watch.js';
+import { getApproval } from './approvals-repo.js';
+import { guardedConfig } from './confirmed-guards.js';
+import { describeChanges, ignoredPolicyKeys, type GuardChange } from '../../services/config/guards.js';
+import { CONFIG_FILE, type ProjectConfig } from '../../services/config/schema.js';
+import { getKv, setKv } from '../../services/state/kv.js';
 import { RunStopped, StepFailed, messageOf, rootCause, toResult } from './errors.js';
 import { createExecution, type Execution } from './execution.js';
 import type { DispatchOptions, EngineConfig, EngineInternals } from './internals.js';
@@ -85,6 +90,8 @@ export interface Engine {
   context(options: ContextOptions): CommandContext;
   /** Runs whose process died are marked interrupted; returns their ids. Called at start. */
   markInterrupted(): string[];
+  /** Lines about the project's settings to show at start (a lowered guard held back until confirmed). */
+  readonly notices: readonly string[];
   /** Checks pending approvals for reminders and expiry now. */
   checkApprovals(): void;
   /** Stops the approval timer; active runs are interrupted at their next safe point. */
@@ -97,7 +104,9 @@ const DEFAULT_LOCK_TIMEOUT_MS = 15 * 60_000;
 
 export function createEngine(options: EngineOptions): Engine {
   const { root, state, bus } = options;
-  const config = options.config ?? {};
+  // The project's file settings, with every guard it lowers held at its confirmed value.
+  const guarded = options.config && isProjectConfig(options.config) ? guardedConfig(state, options.config) : null;
+  const config = guarded?.config ?? options.config ?? {};
   const pool = createAgentPool(bus, config.agents?.concurrency);
   const executions = new Map<string, Execution>();
   const slotsHeld = new AsyncLocalStorage<ReadonlySet<AgentKind>>();
@@ -147,7 +156,8 @@ export function createEngine(options: EngineOptions): Engine {
       }
       return 'not_active';
     },
-    reloadConfig(next) {
+    reloadConfig(file) {
+      const next = isProjectConfig(file) ? guardedConfig(state, file).config : file;
       internals.policy = resolvePolicy(next.approvals?.policy);
       internals.ttlMinutes = next.approvals?.ttlMinutes ?? DEFAULT_TTL_MINUTES;
       pool.setLimits(next.agents?.concurrency ?? {});
@@ -250,7 +260,9 @@ export function createEngine(options: EngineOptions): Engine {
       executions.delete(run.id);
       releaseAllOf(state, run.id);
     }
-    const status: RunStatus = result.status === 'cancelled' && result.error?.code === 'interrupted' ? 'interrupted' : result.status;
+    // Waiting on an approval another run filed for the same action: this run has nothing of its own to wait for.
+    const duplicate = result.status === 'waiting_approval' && result.approvalId !== undefined && getApproval(state, result.approvalId)?.runId !== run.id;
+    const status: RunStatus = duplicate ? 'cancelled' : result.status === 'cancelled' && result.error?.code === 'interrupted' ? 'interrupted' : result.status;
     state.tx(() => {
       updateRun(state, run.id, {
         status,
@@ -263,7 +275,7 @@ export function createEngine(options: EngineOptions): Engine {
       internals.audit({ initiator: o.initiator, agent: run.agent, action: run.line, runId: run.id, approvalId: result.approvalId, result: `${status}: ${result.message}` });
     });
     if (instance) pool.stop(instance, result.ok ? 'done' : status === 'cancelled' || status === 'interrupted' || status === 'waiting_approval' ? 'stopped' : 'failed');
-    const level = result.ok ? 'success' : status === 'waiting_approval' || status === 'interrupted' ? 'warn' : 'error';
+    const level = result.ok ? 'success' : duplicate || status === 'waiting_approval' || status === 'interrupted' ? 'warn' : 'error';
     emitRun(run.id, status, run.line, `${run.id} ${status.replace('_', ' ')}: ${result.message}`, level, { commandId: run.commandId, ticketId: run.ticketId, phase: exec?.phase() ?? null });
     return result;
   }
@@ -367,6 +379,7 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
+  const notices = guarded ? guardNotices(internals, guarded.lowered, options.config as ProjectConfig) : [];
   const watcher = watchApprovals(internals, options.approvalCheckMs ?? 30_000);
   markInterrupted();
   // Approvals that ran out while no process was watching expire now.
@@ -382,6 +395,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     dispatch,
     resume,
+    notices,
     context(c) {
       const initiator = c.initiator ?? 'you';
       const runId =
@@ -398,6 +412,34 @@ export function createEngine(options: EngineOptions): Engine {
     },
   };
 }
+
+function isProjectConfig(c: EngineConfig): c is ProjectConfig {
+  return 'deploy' in c && 'test' in c && 'name' in c;
+}
+
+/**
+ * The start-up lines for guards the config file lowers (held back until a person confirms them)
+ * and settings it cannot change. Each distinct lowering is audited once, shown every start.
+ */
+function guardNotices(engine: EngineInternals, lowered: readonly GuardChange[], file: ProjectConfig): string[] {
+  const lines: string[] = [];
+  if (lowered.length > 0) {
+    const what = describeChanges(lowered);
+    lines.push(`${CONFIG_FILE} lowers ${what}: not applied until a person confirms it (\`agents update config\`, then approve it)`);
+    const seen = getKv<string | null>(engine.state, NOTICED_KEY, null);
+    if (seen !== what) {
+      setKv(engine.state, NOTICED_KEY, what);
+      engine.audit({ initiator: 'system', agent: 'orchestrator', action: `${CONFIG_FILE} lowers guards`, target: 'config', result: 'held back until confirmed', data: { lowered } });
+    }
+  }
+  for (const key of ignoredPolicyKeys(file.approvals.policy)) {
+    lines.push(`${CONFIG_FILE}: approvals.policy.${key}=false has no effect: production deploys, hotfixes and emergency access always ask a person`);
+  }
+  for (const message of lines) engine.bus.emit({ agent: 'orchestrator', kind: 'log', level: 'warn', message });
+  return lines;
+}
+
+const NOTICED_KEY = 'guards:noticed';
 
 function ticketOf(args: Record<string, unknown>): string | null {
   for (const name of ['ticket', 'ticketId', 'id']) {

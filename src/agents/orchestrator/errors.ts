@@ -3,6 +3,7 @@
 import type { CommandResult, ResultStatus } from '../types.js';
 import { ApprovalPending, ApprovalRejected, CommandError } from '../types.js';
 import { GateFailed } from './gates.js';
+import { approveLine } from '../../commands/defs/runs.js';
 
 /** A run stopped at a safe point: cancelled (`cancel`, `emergency stop all`) or interrupted (`agents restart all`). */
 export class RunStopped extends Error {
@@ -46,8 +47,18 @@ function result(status: ResultStatus, code: string, message: string, extra: Part
 export function toResult(error: unknown, runId?: string): CommandResult {
   const cause = rootCause(error);
   const base = runId ? { runId } : {};
-  if (cause instanceof ApprovalPending)
-    return { ok: false, status: 'waiting_approval', message: `Waiting for approval ${cause.approvalId}: ${cause.summary}`, approvalId: cause.approvalId, ...base };
+  if (cause instanceof ApprovalPending) {
+    const where = cause.otherRun ? ` (the same action, asked for by ${cause.otherRun || 'another request'})` : '';
+    return {
+      ok: false,
+      status: 'waiting_approval',
+      message: `Waiting for approval ${cause.approvalId}${where}: ${cause.summary}`,
+      approvalId: cause.approvalId,
+      approveLine: approveLine(cause.approvalId, cause.confirmText),
+      ...(cause.lines.length ? { lines: cause.lines } : {}),
+      ...base,
+    };
+  }
   if (cause instanceof ApprovalRejected) return result('cancelled', 'rejected', cause.message, { approvalId: cause.approvalId, ...base });
   if (cause instanceof RunStopped) return result('cancelled', cause.how, cause.message, base);
   if (cause instanceof GateFailed) return result('failed', 'gate', cause.message, base);

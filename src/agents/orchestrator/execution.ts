@@ -9,7 +9,8 @@ import type { ApprovalAction, CommandContext, Phase, StepInfo, StepOptions } fro
 import { ApprovalPending, ApprovalRejected, CommandError, PHASES } from '../types.js';
 import type { AgentInstance } from './agent-pool.js';
 import { actionHash } from './action-hash.js';
-import { approvalData, approvalsOfRun, insertApproval, resolveApproval, type ApprovalRow } from './approvals-repo.js';
+import { approvalData, approvalsOfRun, insertApproval, pendingWithHash, resolveApproval, voidApproval, type ApprovalRow } from './approvals-repo.js';
+import { approveLine } from '../../commands/defs/runs.js';
 import { RunStopped, StepFailed, messageOf } from './errors.js';
 import { GateFailed, checkGate, checkPreconditions, phaseIndex } from './gates.js';
 import type { EngineInternals } from './internals.js';
@@ -259,23 +260,44 @@ export function createExecution(init: ExecutionInit): Execution {
     const approved = same.find((a) => a.status === 'approved');
     if (approved) {
       approvedInRun = true;
-      engine.audit({ initiator: init.initiator, agent: init.agent, action: `use approval ${approved.id}`, target: action.target, runId, approvalId: approved.id, result: 'allowed' });
+      engine.audit({ initiator: init.initiator, agent: init.agent, action: `use approval ${approved.id}`, target: action.target, runId, approvalId: approved.id, result: 'allowed', data: { hash } });
       return;
     }
     const rejected = same.find((a) => a.status === 'rejected');
     if (rejected) throw new ApprovalRejected(rejected.id, rejected.reason ?? undefined);
     const pending = same.find((a) => a.status === 'pending' && !expired(a));
-    if (pending) throw new ApprovalPending(pending.id, pending.summary);
+    if (pending) throw new ApprovalPending(pending.id, pending.summary, pending.confirmText, pending.action.detail ?? []);
     for (const a of same) if (a.status === 'pending') resolveApproval(engine.state, a.id, 'expired', 'system');
 
+    // The same action asked for by another run (a repeated `deploy`): that approval is the one to
+    // decide; this run files nothing new.
+    const elsewhere = pendingWithHash(engine.state, hash);
+    if (elsewhere && elsewhere.runId !== runId) {
+      throw new ApprovalPending(elsewhere.id, elsewhere.summary, elsewhere.confirmText, elsewhere.action.detail ?? [], elsewhere.runId ?? '');
+    }
+
+    // An approval of this run for the same command whose content changed since (the branch moved,
+    // a file was edited): it is void, and a person decides again on what is there now.
     const changedFrom = mine.find((a) => a.status === 'approved' && a.actionHash !== hash);
-    const row = insertApproval(engine.state, { runId, ticketId: init.ticketId, action, requestedBy: init.initiator, ttlMinutes: engine.ttlMinutes });
-    const note = changedFrom ? `the action changed since ${changedFrom.id} was approved, so ${changedFrom.id} does not cover it: ` : '';
-    engine.audit({ initiator: init.initiator, agent: init.agent, action: `request approval ${row.id}`, target: action.target, runId, approvalId: row.id, result: changedFrom ? `pending (changed since ${changedFrom.id})` : 'pending', data: { tool: action.tool, hash } });
-    announceApproval(row, changedFrom ? 'warn' : 'info', `${note}approval ${row.id} needed: ${row.summary}`);
+    let changes: string[] = [];
+    if (changedFrom) {
+      changes = await describeChange(changedFrom.action, action);
+      const reason = changes.length ? `changed after approval: ${changes[0]}` : 'the action changed after approval';
+      if (voidApproval(engine.state, changedFrom.id, reason)) {
+        engine.audit({ initiator: 'system', agent: init.agent, action: `void approval ${changedFrom.id}`, target: action.target, runId, approvalId: changedFrom.id, result: `void: ${reason}` });
+        announceApproval({ ...changedFrom, status: 'void' }, 'warn', `Approval ${changedFrom.id} is void: ${reason}`);
+      }
+    }
+    const detail = [...changes.slice(1), ...(action.detail ?? [])];
+    const stored: ApprovalAction = { ...action, ...(detail.length ? { detail } : {}) };
+    delete (stored as { changes?: unknown }).changes;
+    const row = insertApproval(engine.state, { runId, ticketId: init.ticketId, action: stored, requestedBy: init.initiator, ttlMinutes: engine.ttlMinutes });
+    const note = changedFrom ? `${changes[0] ?? 'the action changed'} since ${changedFrom.id} was approved, so ${changedFrom.id} is void: ` : '';
+    engine.audit({ initiator: init.initiator, agent: init.agent, action: `request approval ${row.id}`, target: action.target, runId, approvalId: row.id, result: changedFrom ? `pending (changed since ${changedFrom.id})` : 'pending', data: { tool: action.tool, hash, ...(action.bind ? { bind: action.bind } : {}) } });
+    announceApproval(row, changedFrom ? 'warn' : 'info', `${note}approval ${row.id} needed: ${row.summary} (\`${approveLine(row.id, row.confirmText)}\` or \`reject ${row.id}\`)`);
     updateRun(engine.state, runId, { status: 'waiting_approval' });
     setAgent('waiting_approval', { waitingFor: `approval ${row.id}` });
-    throw new ApprovalPending(row.id, `${note}${row.summary}`);
+    throw new ApprovalPending(row.id, `${note}${row.summary}`, row.confirmText, detail);
   };
 
   const announceApproval = (row: ApprovalRow, level: Level, message: string): void => {
@@ -329,6 +351,24 @@ export function createExecution(init: ExecutionInit): Execution {
       instance = next;
     },
   };
+}
+
+/** What differs between an approved action and the one asked for now: bound fingerprints first, then the handler's own lines (the new diff). */
+async function describeChange(before: ApprovalAction, now: ApprovalAction): Promise<string[]> {
+  const was = before.bind ?? {};
+  const is = now.bind ?? {};
+  const keys = [...new Set([...Object.keys(was), ...Object.keys(is)])].filter((k) => was[k] !== is[k]);
+  const lines = keys.map((k) => `${k} ${short(was[k])} → ${short(is[k])}`);
+  if ((before.diffHash ?? null) !== (now.diffHash ?? null)) lines.push(`content ${short(before.diffHash)} → ${short(now.diffHash)}`);
+  if (lines.length === 0) lines.push('its arguments changed');
+  const first = lines.join(', ');
+  const extra = keys.length && now.changes ? await now.changes(was).catch(() => [] as readonly string[]) : [];
+  return [first, ...extra];
+}
+
+function short(v: string | undefined): string {
+  if (v === undefined) return '(none)';
+  return /^[0-9a-f]{40,64}$/.test(v) ? v.slice(0, 12) : v.length > 80 ? `${v.slice(0, 77)}...` : v;
 }
 
 function expired(a: ApprovalRow): boolean {

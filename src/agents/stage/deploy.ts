@@ -12,6 +12,7 @@ import { deploymentOfStep, finishDeployment, insertDeployment, patchDeploymentDa
 import { mergeBranch, revertMerge, worktreeOf, type MergeOutcome } from './merge.js';
 import { deploymentEvent, outputStream } from './output.js';
 import { projectConfig, testRunnerFor } from './project.js';
+import { policyRequires } from '../orchestrator/policy.js';
 import { withState } from './state.js';
 import { commitStaged, requireStaged, type Staged } from './worktrees.js';
 
@@ -29,7 +30,7 @@ export function envBranch(env: DeployEnv, staged: Pick<Staged, 'base'>): string 
 
 /** Runs the project's test command in the worktree, streaming its output. */
 export async function runStagedTests(ctx: CommandContext, staged: Staged): Promise<TestRunResult> {
-  const runner = testRunnerFor(ctx.root, staged.path);
+  const runner = testRunnerFor(ctx, staged.path);
   const stage = ctx.as('stage');
   stage.log('info', `Running tests: ${runner.argv.join(' ')}`, { ticketId: staged.ticketId });
   return runTests(staged.path, runner, { signal: ctx.signal, onLine: outputStream(stage, 'tests') });
@@ -47,7 +48,7 @@ export async function runDeployCommands(
   cwd: string,
   vars: Record<string, string>,
 ): Promise<number> {
-  const commands = projectConfig(ctx.root).deploy[env];
+  const commands = projectConfig(ctx).deploy[env];
   const stage = ctx.as('stage');
   for (const [i, argv] of commands.entries()) {
     await stage.step('EXECUTE', `deploy.${env} command ${i + 1} of ${commands.length}`, async (step) => {
@@ -97,10 +98,11 @@ export async function migrationsOf(root: string, from: string, to: string): Prom
 export async function deployTicket(ctx: CommandContext, ticketId: string, env: DeployEnv, options: DeployOptions = {}): Promise<CommandResult> {
   const stage = ctx.as('stage');
   const staged = requireStaged(ctx, ticketId);
-  const head = await ctx.step('PLAN', `commit staged changes ${ticketId}`, () =>
-    commitStaged(staged, `${ticketId}: staged changes`),
-    { locks: [`worktree:${ticketId}`] },
-  );
+  // Not a recorded step: every pass (a resumed run too) commits what the worktree holds now (nothing
+  // when it is clean) and reads the commit, so a change made while an approval waited is found, tested
+  // and asked for again instead of shipping under the old approval.
+  const head = await commitStaged(staged, `${ticketId}: staged changes`);
+  const short = head.slice(0, 12);
   const target = envBranch(env, staged);
   // Recorded, so a resumed deploy keeps its plan after its own merge changed what is ahead.
   const { ahead, restorable } = await ctx.step('PLAN', `plan the deploy of ${ticketId} to ${env}`, async () => ({
@@ -120,7 +122,8 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
   if (options.hotfix) {
     stage.log('warn', `Hotfix: tests skipped for ${ticketId}`);
   } else {
-    const tests = await ctx.step('VALIDATE', `tests ${ticketId}`, () => runStagedTests(ctx, staged));
+    // Keyed by the commit: a test result belongs to the sha it ran on.
+    const tests = await ctx.step('VALIDATE', `tests ${ticketId} at ${short}`, () => runStagedTests(ctx, staged));
     testSummary = summarizeTests(tests);
     if (!tests.ok) {
       const names = tests.failures.slice(0, 5).map(failureLabel);
@@ -137,13 +140,17 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
     stage.log('success', `All tests passing (${testSummary})`);
   }
 
-  if (env === 'production') {
+  if (env === 'production' || policyRequires(ctx, 'stagingDeployment')) {
+    // Bound to the commit and its test result: the merge below takes exactly this sha.
     await ctx.requireApproval({
       tool: options.hotfix ? 'emergency deploy hotfix' : 'deploy',
-      args: { ticket: ticketId, env, commit: head },
-      target: 'production',
-      summary: `${options.hotfix ? 'Hotfix: deploy (tests skipped)' : 'Deploy'} ${ticketId} to production: merge ${staged.branch} into ${target}`,
-      confirmText: ticketId,
+      args: { ticket: ticketId, env },
+      target: env,
+      summary: `${options.hotfix ? 'Hotfix: deploy (tests skipped)' : 'Deploy'} ${ticketId} to ${env}: merge ${short} (${staged.branch}) into ${target}`,
+      confirmText: env === 'production' ? ticketId : undefined,
+      bind: { commit: head, tests: testSummary ?? 'skipped (hotfix)' },
+      detail: await diffStat(staged.path, staged.baseSha, head),
+      changes: async (previous) => (previous.commit ? [`new changes since ${previous.commit.slice(0, 12)}:`, ...(await diffStat(staged.path, previous.commit, head))] : []),
     });
   }
 
@@ -194,7 +201,8 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
     if (ahead > 0 || !restorable) {
       const merged = await ctx.step('EXECUTE', `merge ${ticketId} into ${target}`, (step) =>
         onceOnBranch(ctx.root, target, step, () => worktreeOf(ctx.root, target, staged.base), (message) =>
-          mergeBranch(ctx.root, target, staged.branch, message(`Deploy ${ticketId} to ${env} (${deployment.id})`), staged.base, { signal: ctx.signal }),
+          // The approved commit, never the branch: a commit added to the branch later is not in it.
+          mergeBranch(ctx.root, target, head, message(`Deploy ${ticketId} to ${env} (${deployment.id}): ${short}`), staged.base, { signal: ctx.signal }, `${staged.branch} at ${short}`),
         ),
         {
           locks: [`deploy:${env}`],
@@ -209,7 +217,7 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
       );
       mergeSha = merged.mergeSha;
       worktree = merged.worktree;
-      stage.log('success', `Merged ${staged.branch} into ${target} (${mergeSha.slice(0, 12)})`);
+      stage.log('success', `Merged ${short} (${staged.branch}) into ${target} (${mergeSha.slice(0, 12)})`);
     }
     await runDeployCommands(ctx, env, worktree as string, { AGENTDECK_TICKET: ticketId, AGENTDECK_DEPLOYMENT: deployment.id, AGENTDECK_COMMIT: mergeSha ?? '' });
   } catch (error) {
@@ -249,6 +257,14 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
   };
 }
 
+
+/** `git diff --stat` of `from..to` in the worktree, as lines (empty when git cannot tell). */
+async function diffStat(cwd: string, from: string, to: string): Promise<string[]> {
+  const log = await gitRaw(cwd, ['log', '--oneline', '--no-decorate', `${from}..${to}`]);
+  const stat = await gitRaw(cwd, ['diff', '--stat', `${from}..${to}`]);
+  const lines = [...log.stdout.split('\n'), ...stat.stdout.split('\n')].map((l) => l.trimEnd()).filter(Boolean);
+  return lines.slice(0, 40).map((l) => `  ${l}`);
+}
 
 /** The newest rollback of this ticket on `target` that a redeploy should undo, if any. */
 async function restorableRollback(

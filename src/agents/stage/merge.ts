@@ -38,7 +38,10 @@ export interface MergeOutcome {
   readonly mergeSha: string;
 }
 
-/** `git merge --no-ff <source>` into `target`; a conflict is aborted and reported. */
+/**
+ * `git merge --no-ff <source>` into `target`; a conflict is aborted and reported. `source` may be a
+ * commit sha (what a deploy merges: exactly the approved commit); `label` names it in messages.
+ */
 export async function mergeBranch(
   root: string,
   target: string,
@@ -46,6 +49,7 @@ export async function mergeBranch(
   message: string,
   createFrom: string,
   options: GitOptions = {},
+  label: string = source,
 ): Promise<MergeOutcome> {
   const path = await worktreeOf(root, target, createFrom);
   await refuseDirty(root, path, target);
@@ -54,7 +58,7 @@ export async function mergeBranch(
   if (!succeeded(result)) {
     const conflicts = await conflictsAndAbort(path, 'merge');
     const detail = conflicts.length > 0 ? `conflicts in ${conflicts.join(', ')}` : (result.stderr.trim().split('\n').pop() ?? 'merge failed');
-    throw new CommandError('merge_failed', `could not merge ${source} into ${target}: ${detail}`);
+    throw new CommandError('merge_failed', `could not merge ${label} into ${target}: ${detail}`);
   }
   return { worktree: path, mergeSha: await git(path, ['rev-parse', 'HEAD']) };
 }

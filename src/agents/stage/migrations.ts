@@ -1,6 +1,7 @@
 // Undoing the database side of a deployment: the rollback file the Migrator writes for each
 // migration (`supabase/rollbacks/<version>_<name>.down.sql`), run on the target database in one
 // transaction, with the version removed from the migration history the Supabase CLI shares.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { openTarget, type Db } from '../../services/postgres/index.js';
@@ -67,6 +68,8 @@ export async function rollbackMigrations(
         await ctx.requireApproval({
           tool: 'rollback migration',
           args: { migration, rollbackFile },
+          // Bound to the SQL read above, which is what runs: an edit after approval asks again.
+          bind: { sql: createHash('sha256').update(sql).digest('hex') },
           target: db.target,
           summary: `Run ${rollbackFile} on ${db.target}: ${safety.findings.filter((f) => f.destructive).map((f) => f.message).join('; ')}`,
         });

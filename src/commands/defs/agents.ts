@@ -26,7 +26,7 @@ export const agentsUpdateConfig = defineCommand({
   ],
   flags: [],
   summary: 'Update agent config',
-  help: 'Reloads the agents\' configuration from agentdeck.config.json, or changes the given settings; governed by agentConfigChange (no approval by default).',
+  help: 'Reloads the agents\' configuration from agentdeck.config.json, or changes the given settings; governed by agentConfigChange (no approval by default). A change that lowers a guard (an approvals.policy key turned off, a longer approvals.ttlMinutes, changed deploy or test commands, including hand edits of the file) always needs an approval confirmed by typing the project name.',
   examples: ['agents update config', 'agents update config concurrency.bughunter=2'],
   agent: 'orchestrator',
   approval: 'agentConfigChange',

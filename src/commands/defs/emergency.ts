@@ -71,10 +71,11 @@ export const emergencyAccess = defineCommand({
     }),
   ],
   summary: 'Sign in as a user',
-  help: 'After an approval (credentialChange) creates a one-time sign-in link for the user, shows it once and audits it.',
+  help: 'After an approval (credentialChange, asked whatever the policy says) creates a one-time sign-in link for the user, shows it once and audits it.',
   examples: ['emergency access 123e4567-e89b-12d3-a456-426614174000 --reason "customer cannot see estimates"'],
   agent: 'ops',
   approval: 'credentialChange',
   confirm: 'dialog',
+  alwaysAsks: true,
   mode: 'run',
 });

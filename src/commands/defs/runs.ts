@@ -21,6 +21,14 @@ export const approveTarget = z
     return z.NEVER;
   });
 
+/** The exact line that approves `id`, with the typed confirmation when it asks for one. */
+export function approveLine(id: string, confirmText?: string | null): string {
+  if (!confirmText) return `approve ${id}`;
+  const plain = /^[^\s"'\\-][^\s"'\\]*$/.test(confirmText);
+  const word = plain ? confirmText : confirmText.includes("'") ? `"${confirmText.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : `'${confirmText}'`;
+  return `approve ${id} --confirm ${word}`;
+}
+
 export const approve = defineCommand({
   id: 'approve',
   args: [
@@ -37,7 +45,7 @@ export const approve = defineCommand({
   // The user's plan also says "approve deployment for <id>".
   normalize: (words) => (words[0]?.toLowerCase() === 'deployment' && words[1]?.toLowerCase() === 'for' ? words.slice(2) : words),
   summary: 'Approve a pending action',
-  help: 'Grants the pending approval (bound to one exact action); with "deploy to staging|production" the ticket is then deployed there. A changed action needs a new approval.',
+  help: 'Grants the pending approval (bound to one exact action and the content it works on); with "deploy to staging|production" the ticket is then deployed there. A changed action needs a new approval. Only a person decides: in the console, or with `agentdeck run` typed at an interactive terminal (never over MCP or from a script).',
   examples: ['approve BUG-2026-001 deploy to staging', 'approve apr-7f3a2c', 'approve deployment for AI-EST-142'],
   agent: 'orchestrator',
   approval: null,

@@ -26,7 +26,7 @@ export interface McpDeps {
 export function toolResult(result: CommandResult, redact: (s: string) => string): CallToolResult {
   const lines = [result.message, ...(result.lines ?? [])];
   if (result.status === 'waiting_approval' && result.approvalId) {
-    lines.push(`Approval ${result.approvalId} is pending: a person approves it in the console (@agent approve ${result.approvalId}); call the tool again afterwards.`);
+    lines.push(`Approval ${result.approvalId} is pending: a person approves it in the agentdeck console (\`${result.approveLine ?? `approve ${result.approvalId}`}\`); no tool can decide it. Call the tool again afterwards.`);
   }
   const structured = redactDeep(
     {

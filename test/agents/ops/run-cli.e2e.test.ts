@@ -6,7 +6,7 @@ import { openTarget } from '../../../src/services/postgres/index.js';
 import { setKv } from '../../../src/services/state/kv.js';
 import { openState } from '../../../src/services/state/db.js';
 import { SCHEDULES_KEY } from '../../../src/agents/ops/schedules.js';
-import { buildIfStale, runBinary, type Ran } from '../../helpers/binary.js';
+import { buildIfStale, runBinary, runBinaryTty, type Ran } from '../../helpers/binary.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 
@@ -48,7 +48,8 @@ describe('agentdeck run: local backup round trip', () => {
     expect(pending.status).toBe('waiting_approval');
     expect((await sql('select count(*)::int as n from customers'))[0]?.n).toBe(3);
 
-    const approved = await agentdeck(['run', `approve ${pending.approvalId} --confirm ${id}`]);
+    // A person at a terminal decides (a script without one may not).
+    const approved = await runBinaryTty(['run', `approve ${pending.approvalId} --confirm ${id}`], root);
     expect(approved.code, approved.out + approved.err).toBe(0);
     expect(approved.out).toContain(`[OPS] ✓ Restored the local database from ${id}`);
     expect((await sql('select count(*)::int as n from customers'))[0]?.n).toBe(30);

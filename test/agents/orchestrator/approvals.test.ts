@@ -97,13 +97,13 @@ describe('approvals', () => {
     expect(r).toMatchObject({ status: 'waiting_approval', approvalId: 'APR-0001' });
     diff = 'diff-b';
     const typedWrong = await t!.engine.dispatch('approve APR-0001 --confirm BUG-2026-002', you);
-    expect(typedWrong.message).toBe('APR-0001 needs a typed confirmation: `approve APR-0001 --confirm <the ticket id>`');
+    expect(typedWrong.message).toBe('APR-0001 needs a typed confirmation: `approve APR-0001 --confirm BUG-2026-001`');
     // Approving by the ticket id types the confirmation.
     const second = await t!.engine.dispatch('approve BUG-2026-001', you);
     expect(second).toMatchObject({ ok: false, status: 'waiting_approval', approvalId: 'APR-0002' });
-    expect(second.message).toContain('the action changed since APR-0001 was approved, so APR-0001 does not cover it');
+    expect(second.message).toContain('content diff-a → diff-b since APR-0001 was approved, so APR-0001 is void');
     expect(applied).toBe(0);
-    expect(approvalsOfRun(t!.state, r.runId as string).map((a) => a.status)).toEqual(['approved', 'pending']);
+    expect(approvalsOfRun(t!.state, r.runId as string).map((a) => a.status)).toEqual(['void', 'pending']);
     const third = await t!.engine.dispatch('approve APR-0002 --confirm bug-2026-001', you);
     expect(third).toMatchObject({ ok: true, message: 'Approved APR-0002; applied diff-b' });
     expect(applied).toBe(1);

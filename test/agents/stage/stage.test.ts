@@ -147,7 +147,7 @@ describe('StageAgent on the sample app', () => {
     const before = app.git('rev-parse', 'staging');
     const r = await run(`deploy staging --ticket ${b}`);
     expect(r.status).toBe('failed');
-    expect(r.message).toContain(`could not merge agentdeck/${b} into staging: conflicts in lib/colour.ts`);
+    expect(r.message).toMatch(new RegExp(`could not merge agentdeck/${b} at [0-9a-f]{12} into staging: conflicts in lib/colour.ts`));
     expect(app.git('rev-parse', 'staging')).toBe(before);
     expect(listDeployments(t.state).find((d) => d.ticketId === b)?.status).toBe('failed');
   });

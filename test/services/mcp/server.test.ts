@@ -62,7 +62,7 @@ describe('agentdeck MCP server', () => {
     const row = t.state.db.prepare('SELECT status, requested_by FROM approvals WHERE id = ?').get(s.approvalId) as Record<string, string>;
     expect(row.status).toBe('pending');
     const text = (result.content as { text: string }[])[0]!.text;
-    expect(text).toContain(`@agent approve ${s.approvalId}`);
+    expect(text).toContain(`a person approves it in the agentdeck console (\`approve ${s.approvalId}\`); no tool can decide it`);
     // Approving is not something a tool caller can do.
     const self = await client.callTool({ name: 'approve', arguments: { id: s.approvalId } });
     expect(self.isError).toBe(true);
