@@ -18,7 +18,7 @@ export interface Session {
   readonly engine: Engine;
   /** Starts the email notifier now if the session was opened with `deferNotifications`. */
   startNotifications(): Promise<void>;
-  /** Waits (briefly) for queued emails, then closes everything. */
+  /** Delivers queued emails (waiting at most `emailWaitMs`), then closes everything. */
   close(): Promise<void>;
 }
 
@@ -62,7 +62,11 @@ export async function openSession(project: Project, options: SessionOptions = {}
       engine.close();
       const started = await notifications?.catch(() => undefined);
       if (started) {
+        // Every row that is due (queued by this process or left by another) gets its attempt before
+        // the process ends; one that failed and waits for a retry stays in the outbox, and the next
+        // process that starts notifications delivers it (a provider outage never holds `run` up).
         await started.notifier.idle(options.emailWaitMs ?? 10_000).catch(() => undefined);
+        await started.notifier.deliver({ timeoutMs: 0 }).catch(() => undefined);
         started.stop();
       }
       bus.close();
