@@ -60,6 +60,14 @@ describe('emails from headless runs', { timeout: 300_000 }, () => {
     const project = loadProject(app.root, env());
     const dashboardState = openState(app.root);
     const dashboard = startNotifications({ state: dashboardState, project });
+    // It also claims due rows over and over while the `run` processes deliver theirs.
+    let racing = true;
+    const race = (async () => {
+      while (racing) {
+        await dashboard.notifier.deliver({ timeoutMs: 0 });
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
     const agentdeck = async (line: string, json = false): Promise<Ran> => {
       const r = await runBinary(['run', line, ...(json ? ['--json'] : [])], app.root, env());
       await dashboard.notifier.deliver({ timeoutMs: 0 });
@@ -86,6 +94,8 @@ describe('emails from headless runs', { timeout: 300_000 }, () => {
       expect(json.code).toBe(1);
       expect(JSON.parse(json.out)).toMatchObject({ ok: false });
     } finally {
+      racing = false;
+      await race;
       dashboard.stop();
       dashboardState.close();
     }
@@ -100,6 +110,9 @@ describe('emails from headless runs', { timeout: 300_000 }, () => {
       // Every row went out, each to the provider once (one idempotency key, accepted once).
       expect(outbox.map((e) => e.status)).toEqual(outbox.map(() => 'sent'));
       expect([...resend.acceptCounts.values()].every((n) => n === 1)).toBe(true);
+      // Not even a second attempt reached the provider: each row was claimed by one process.
+      const attempts = resend.requests.map((r) => r.idempotencyKey).sort();
+      expect(attempts).toEqual(outbox.map((e) => e.idempotencyKey).sort());
       expect(resend.accepted.map((a) => a.body.subject).sort()).toEqual(outbox.map((e) => e.subject).sort());
 
       expect(count('deployment_finished', / to staging finished$/)).toBe(5);
