@@ -3,6 +3,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { EXIT_OK, EXIT_USAGE } from './cli/exit.js';
 import { createIo, type Io, type IoOptions } from './cli/io.js';
+import { inert, inertLine } from './services/format/inert.js';
 
 export interface MainOptions extends IoOptions {
   readonly cwd?: string;
@@ -55,16 +56,17 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
     // that this file does not load the config module for --version).
     const lines = (err as { lines?: unknown }).lines;
     if ((err as Error | null)?.name === 'ConfigError' && Array.isArray(lines)) {
-      for (const l of lines) io.err(String(l));
+      for (const l of lines) io.err(inert(String(l)));
       return EXIT_USAGE;
     }
     // The last line of defence: one line, never a stack trace, never a crash.
-    io.err(`agentdeck: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(inertLine(`agentdeck: ${err instanceof Error ? err.message : String(err)}`));
     return 1;
   }
 }
 
 function usage(io: Io, line: string): number {
-  io.err(line);
+  // The line echoes what was typed: inert, like any data.
+  io.err(inert(line));
   return EXIT_USAGE;
 }

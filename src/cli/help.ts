@@ -1,5 +1,6 @@
 // `agentdeck --help` (the verbs and every command, from the registry) and `agentdeck help <command>`.
 import { helpTopic, renderCommandOverview } from '../commands/help.js';
+import { inert } from '../services/format/inert.js';
 import { EXIT_OK, EXIT_USAGE } from './exit.js';
 import type { Io } from './io.js';
 
@@ -28,7 +29,7 @@ export function runHelp(args: readonly string[], io: Io): Promise<number> {
   }
   const help = helpTopic(topic, width());
   if (!help.ok) {
-    io.err(`agentdeck help: ${help.error}`);
+    io.err(inert(`agentdeck help: ${help.error}`)); // the error echoes the typed topic
     return Promise.resolve(EXIT_USAGE);
   }
   for (const l of help.lines) io.out(l);

@@ -1,14 +1,18 @@
 // How `run` and the plain console print events and results.
 import type { CommandResult } from '../agents/types.js';
 import { formatEvent } from '../services/events/format.js';
+import { inert, inertLine, inertLines } from '../services/format/inert.js';
 import type { AgentEvent, Level } from '../services/events/types.js';
 import { paint, type Colour, type Io } from './io.js';
 
 const LEVEL_COLOUR: Partial<Record<Level, Colour>> = { success: 'green', warn: 'yellow', error: 'red', debug: 'gray' };
 
-/** `[ORCHESTRATOR] ✓ Ticket created: BUG-2026-001`, coloured by level when colour is allowed. */
+/**
+ * `[ORCHESTRATOR] ✓ Ticket created: BUG-2026-001`, coloured by level when colour is allowed. The
+ * message is data (a title, a test's output...): it is made inert before any colour is added.
+ */
 export function eventLine(io: Pick<Io, 'color'>, e: Pick<AgentEvent, 'agent' | 'level' | 'message'>): string {
-  const line = formatEvent({ ...e, message: e.message.replace(/[\r\n]+/g, ' ') });
+  const line = formatEvent({ ...e, message: inertLine(e.message) });
   const colour = LEVEL_COLOUR[e.level];
   return colour ? paint(io, colour, line) : line;
 }
@@ -23,12 +27,14 @@ export function printable(e: AgentEvent): boolean {
 
 /**
  * Prints a result after the events: an ok result's message (unless an event already said it)
- * and its lines on stdout; a failure's lines, then its message on stderr.
+ * and its lines on stdout; a failure's lines, then its message on stderr. Everything a result
+ * carries is data, printed inert (`status` lists titles, `logs` lines of test output...).
  */
-export function printResult(io: Io, result: CommandResult, said: ReadonlySet<string>): void {
-  const lines = result.lines ?? [];
+export function printResult(io: Io, raw: CommandResult, said: ReadonlySet<string>): void {
+  const lines = (raw.lines ?? []).flatMap(inertLines);
+  const result = { ...raw, message: inertLine(raw.message) };
   if (result.ok) {
-    if (!said.has(result.message)) io.out(result.message);
+    if (!said.has(raw.message)) io.out(result.message);
     for (const l of lines) io.out(l);
     return;
   }
@@ -42,7 +48,7 @@ export function printResult(io: Io, result: CommandResult, said: ReadonlySet<str
   const mark = result.status === 'needs_model' || result.status === 'not_available' ? '⚠' : '✗';
   io.err(paint(io, mark === '✗' ? 'red' : 'yellow', `${mark} ${result.message}`));
   const usage = (result.data as { usage?: unknown } | undefined)?.usage;
-  if (result.error?.code === 'usage' && typeof usage === 'string' && usage) io.err(`usage: ${usage}`);
+  if (result.error?.code === 'usage' && typeof usage === 'string' && usage) io.err(inert(`usage: ${usage}`));
 }
 
 /** 0 done, 2 usage error, 1 anything else. */

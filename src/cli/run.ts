@@ -8,6 +8,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit.js';
 import type { Io } from './io.js';
 import { eventLine, exitCodeOf, printable, printResult } from './print.js';
 import { joinWords } from './quote.js';
+import { inert } from '../services/format/inert.js';
 
 export const RUN_USAGE = [
   'usage: agentdeck run [--json] "<command>"',
@@ -36,8 +37,14 @@ export interface RunArgs {
   readonly line: string;
 }
 
+/** `--json` anywhere before `--`, or as the last word: so that even a bad option gets its JSON answer. */
+function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).includes('--json') || args[args.length - 1] === '--json';
+}
+
 /** Options come before the command's words; `--json` is also taken as the last word. */
-export function parseRunArgs(args: readonly string[]): RunArgs | { error: string } {
+export function parseRunArgs(args: readonly string[]): RunArgs | { error: string; json: boolean } {
   let json = false;
   let help = false;
   let i = 0;
@@ -48,7 +55,7 @@ export function parseRunArgs(args: readonly string[]): RunArgs | { error: string
     else if (a === '--') {
       i++;
       break;
-    } else if (a.startsWith('-') && !a.includes(' ')) return { error: `agentdeck run: unknown option "${a}"; accepted: --json, --help (put the command in quotes)` };
+    } else if (a.startsWith('-') && !a.includes(' ')) return { error: `agentdeck run: unknown option "${a}"; accepted: --json, --help (put the command in quotes)`, json: wantsJson(args) };
     else break;
   }
   const words = args.slice(i);
@@ -69,28 +76,79 @@ export interface RunOptions {
   readonly interactive?: boolean;
 }
 
+type Problem = { readonly message: string; readonly code: string };
+
+/**
+ * How `run` answers, on every exit path: as text (data made inert: it may come from anyone) or,
+ * with `--json`, as exactly one JSON object on stdout (nothing else is written there).
+ */
+interface Reply {
+  /** A problem before any command ran: its lines on stderr, or the one object. */
+  problem(problem: Problem, lines?: readonly string[]): void;
+  /** Lines that are the answer itself (`run --help`). */
+  lines(lines: readonly string[]): void;
+  result(result: CommandResult, said: ReadonlySet<string>): void;
+  /** The echoed command line is redacted: token shapes at first, the project's values once loaded. */
+  redactWith(redact: (text: string) => string): void;
+}
+
+function replyFor(json: boolean, io: Io, commandLine: string): Reply {
+  let redact = createRedactor();
+  if (!json) {
+    return {
+      problem: (p, lines) => {
+        for (const l of lines ?? [p.message]) io.err(inert(l));
+      },
+      lines: (lines) => {
+        for (const l of lines) io.out(l);
+      },
+      result: (r, said) => printResult(io, r, said),
+      redactWith: (r) => (redact = r),
+    };
+  }
+  let answered = false;
+  const answer = (result: CommandResult | null, error: Problem | null): void => {
+    if (answered) return;
+    answered = true;
+    const object = { ok: result?.ok ?? false, command: redact(commandLine), result: result ? jsonResult(result) : null, error };
+    // JSON.stringify leaves C1 and bidi controls raw: their escapes keep the same JSON value.
+    io.out(inert(JSON.stringify(object)));
+  };
+  return {
+    problem: (p) => answer(null, p),
+    lines: (lines) => answer({ ok: true, status: 'done', message: lines[0] ?? '', lines }, null),
+    result: (r) => answer(r, r.ok ? null : (r.error ?? { message: r.message, code: r.status })),
+    redactWith: (r) => (redact = r),
+  };
+}
+
 export async function runCommand(args: readonly string[], io: Io, options: RunOptions): Promise<number> {
   const parsed = parseRunArgs(args);
   if ('error' in parsed) {
-    io.err(parsed.error);
+    replyFor(parsed.json, io, '').problem({ message: parsed.error, code: 'usage' });
     return EXIT_USAGE;
   }
-  const { json, line } = parsed;
-  if (parsed.help && line === '') {
-    for (const l of RUN_USAGE) io.out(l);
+  // `run --help deploy` reads as the command's own help.
+  const commandLine = parsed.help && parsed.line !== '' ? `help ${parsed.line}` : parsed.line;
+  const reply = replyFor(parsed.json, io, commandLine);
+  if (!parsed.json) return runOne(parsed, commandLine, reply, io, options);
+  try {
+    return await runOne(parsed, commandLine, reply, io, options);
+  } catch (err) {
+    // The last line of defence keeps the promise of one object too.
+    reply.problem({ message: err instanceof Error ? err.message : String(err), code: 'internal' });
+    return EXIT_FAILED;
+  }
+}
+
+async function runOne(parsed: RunArgs, commandLine: string, reply: Reply, io: Io, options: RunOptions): Promise<number> {
+  const { json } = parsed;
+  if (parsed.help && parsed.line === '') {
+    reply.lines(RUN_USAGE);
     return EXIT_OK;
   }
-  // `run --help deploy` reads as the command's own help.
-  const commandLine = parsed.help ? `help ${line}` : line;
-  // The echoed line is redacted too (token shapes at first, the project's values once loaded).
-  let redactLine = createRedactor();
-  const answer = (result: CommandResult | null, error: { message: string; code: string } | null): void => {
-    io.out(JSON.stringify({ ok: result?.ok ?? false, command: redactLine(commandLine), result: result ? jsonResult(result) : null, error }));
-  };
   if (commandLine === '') {
-    const message = 'agentdeck run: no command given; usage: agentdeck run [--json] "<command>" (agentdeck --help lists the commands)';
-    if (json) answer(null, { message, code: 'usage' });
-    else io.err(message);
+    reply.problem({ message: 'agentdeck run: no command given; usage: agentdeck run [--json] "<command>" (agentdeck --help lists the commands)', code: 'usage' });
     return EXIT_USAGE;
   }
 
@@ -99,12 +157,11 @@ export async function runCommand(args: readonly string[], io: Io, options: RunOp
     project = loadProject(options.cwd, options.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    if (json) answer(null, { message: err.lines.join('; '), code: 'config' });
-    else for (const l of err.lines) io.err(l);
+    reply.problem({ message: err.lines.join('; '), code: 'config' }, err.lines);
     return EXIT_USAGE;
   }
-  for (const w of project.warnings) io.err(w);
-  redactLine = createRedactor(project.secrets);
+  for (const w of project.warnings) io.err(inert(w));
+  reply.redactWith(createRedactor(project.secrets));
 
   const { openSession } = await import('./session.js');
   let session;
@@ -113,10 +170,10 @@ export async function runCommand(args: readonly string[], io: Io, options: RunOp
   } catch (err) {
     // An unreadable state db, a read-only directory...: in --json mode still one object.
     if (!json) throw err;
-    answer(null, { message: redactLine(err instanceof Error ? err.message : String(err)), code: 'state' });
+    reply.problem({ message: createRedactor(project.secrets)(err instanceof Error ? err.message : String(err)), code: 'state' });
     return EXIT_FAILED;
   }
-  redactLine = session.bus.redact;
+  reply.redactWith(session.bus.redact);
   const said = new Set<string>();
   const unsubscribe = json
     ? () => undefined
@@ -133,7 +190,10 @@ export async function runCommand(args: readonly string[], io: Io, options: RunOp
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    if (interrupts > 1) {
+      reply.problem({ message: 'interrupted by a second Ctrl+C', code: 'interrupted' });
+      process.exit(130);
+    }
     io.err('stopping at the next safe point (Ctrl+C again to quit now)');
     controller.abort(new Error('interrupted by Ctrl+C'));
   };
@@ -153,8 +213,7 @@ export async function runCommand(args: readonly string[], io: Io, options: RunOp
   }
   // Results are redacted like events: a handler's data never shows a secret.
   const safe = redactDeep(result, session.bus.redact);
-  if (json) answer(safe, safe.ok ? null : (safe.error ?? { message: safe.message, code: safe.status }));
-  else printResult(io, safe, said);
+  reply.result(safe, said);
   return exitCodeOf(safe);
 }
 

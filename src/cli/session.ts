@@ -6,6 +6,7 @@ import { pickRuntime } from '../agents/runtime/index.js';
 import type { Project } from '../services/config/project.js';
 import type { EventBus } from '../services/events/bus.js';
 import type { StateDb } from '../services/state/db.js';
+import { sleep } from '../services/timers.js';
 import type { startNotifications as StartNotifications } from '../services/email/index.js';
 import { openProjectState, type ProjectState } from './project-state.js';
 
@@ -18,7 +19,7 @@ export interface Session {
   readonly engine: Engine;
   /** Starts the email notifier now if the session was opened with `deferNotifications`. */
   startNotifications(): Promise<void>;
-  /** Waits (briefly) for queued emails, then closes everything. */
+  /** Delivers queued emails (waiting at most `emailWaitMs`), then closes everything. */
   close(): Promise<void>;
 }
 
@@ -62,7 +63,19 @@ export async function openSession(project: Project, options: SessionOptions = {}
       engine.close();
       const started = await notifications?.catch(() => undefined);
       if (started) {
-        await started.notifier.idle(options.emailWaitMs ?? 10_000).catch(() => undefined);
+        // Every row that is due (queued by this process or left by another) gets its attempt before
+        // the process ends; one that failed and waits for a retry stays in the outbox, and the next
+        // process that starts notifications delivers it (a provider outage never holds `run` up).
+        // A provider that never answers holds neither: past the wait, a row being sent keeps its
+        // lease and idempotency key, and the next process sends it without a duplicate.
+        const deadline = Date.now() + (options.emailWaitMs ?? 10_000);
+        await started.notifier.idle(deadline - Date.now()).catch(() => undefined);
+        const enough = new AbortController();
+        await Promise.race([
+          started.notifier.deliver({ timeoutMs: 0 }).catch(() => undefined),
+          sleep(Math.max(1_000, deadline - Date.now()), enough.signal),
+        ]);
+        enough.abort();
         started.stop();
       }
       bus.close();

@@ -1,6 +1,7 @@
 // Not a TTY (piped, CI): the same store, printed as plain lines in the user's style
 // (`[MIGRATOR] ✓ Migration ready: ...`) instead of drawn by Ink.
 import { formatEvent } from '../services/events/format.js';
+import { inert, inertLine } from '../services/format/inert.js';
 import type { DeckStore } from '../store/store.js';
 import type { DeckState } from '../store/types.js';
 import { indexOfId } from './logs/view.js';
@@ -25,11 +26,12 @@ export function runPlainLogger(store: DeckStore, options: PlainLoggerOptions = {
     // The ring keeps the newest lines; say so when a burst went past it.
     const skipped = s.logTotal - lastTotal - fresh.length;
     if (skipped > 0) write(`… ${skipped} line${skipped === 1 ? '' : 's'} not shown (all are in .agentdeck/state.db)`);
-    for (const l of fresh) write(formatEvent(l));
+    // Log lines are data (test output, titles): printed inert, like `run` prints them.
+    for (const l of fresh) write(formatEvent({ ...l, message: inertLine(l.message) }));
     if (fresh.length) lastId = fresh[fresh.length - 1]?.id ?? lastId;
     lastTotal = s.logTotal;
     for (const a of s.approvals) {
-      if (!lastApprovals.has(a.id)) write(`[APPROVAL] ⚑ ${a.id} waits for you: ${a.summary} (agentdeck run "approve ${a.id}")`);
+      if (!lastApprovals.has(a.id)) write(`[APPROVAL] ⚑ ${a.id} waits for you: ${inert(a.summary)} (agentdeck run "approve ${a.id}")`);
     }
     lastApprovals = new Set(s.approvals.map((a) => a.id));
   };

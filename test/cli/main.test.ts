@@ -113,7 +113,11 @@ describe('run argument handling', () => {
     expect(parseRunArgs(['status', '--output', 'json', '--json'])).toEqual({ json: true, help: false, line: 'status --output json' });
     expect(parseRunArgs(['--help'])).toEqual({ json: false, help: true, line: '' });
     expect(parseRunArgs(['--', '--json'])).toEqual({ json: false, help: false, line: '--json' });
-    expect(parseRunArgs(['--jsn', 'status'])).toEqual({ error: expect.stringContaining('unknown option "--jsn"') as string });
+    expect(parseRunArgs(['--jsn', 'status'])).toEqual({ error: expect.stringContaining('unknown option "--jsn"') as string, json: false });
+    // A bad option still knows that a JSON answer was asked for, before or after it.
+    expect(parseRunArgs(['--json', '-x', 'status'])).toMatchObject({ error: expect.stringContaining('unknown option "-x"') as string, json: true });
+    expect(parseRunArgs(['-x', '--json'])).toMatchObject({ json: true });
+    expect(parseRunArgs(['-x', '--', '--json', 'status'])).toMatchObject({ json: false });
     expect(parseRunArgs(['-- not an option'])).toEqual({ json: false, help: false, line: '-- not an option' });
   });
 

@@ -30,7 +30,9 @@ describe('text', () => {
     expect(truncate('hello', 10)).toBe('hello');
     expect(truncate('hello world', 8)).toBe('hello w…');
     expect(columns(truncate('日本語のテキスト', 7))).toBeLessThanOrEqual(7);
-    expect(truncate('a\u0007b', 5)).toBe('ab');
+    // Control characters are shown as escapes (the rule headless output shares), tabs as a space.
+    expect(truncate('a\u0007b', 9)).toBe('a\\u0007b');
+    expect(truncate('é\u001b[2J\tb', 20)).toBe('é\\u001b[2J b');
     expect(truncate('abc', 0)).toBe('');
   });
   test('fit pads to the exact width', () => {

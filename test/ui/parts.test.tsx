@@ -69,6 +69,17 @@ describe('plain logger (not a TTY)', () => {
     runPlainLogger(store, { write: (l) => out.push(l), replay: true })();
     expect(out).toEqual(['[STAGE] ✓ All changes ready for review']);
   });
+
+  test('log lines from data are printed inert, on one line', () => {
+    const store = createDeckStore({
+      logs: [{ id: 1, ts: 0, agent: 'stage', level: 'info', message: 'out \u001b]52;c;ZXZpbA==\u0007\nforged' }],
+      logTotal: 1,
+    });
+    const out: string[] = [];
+    runPlainLogger(store, { write: (l) => out.push(l), replay: true })();
+    expect(out[0]).toBe('[STAGE] out \\u001b]52;c;ZXZpbA==\\u0007 forged');
+    for (const ch of ['\u001b', '\u0007', '\n']) expect(out.join(' ')).not.toContain(ch);
+  });
 });
 
 describe('history', () => {

@@ -150,8 +150,10 @@ export function createEngine(options: EngineOptions): Engine {
         return 'stopping';
       }
       if (ACTIVE_STATUSES.includes(run.status) || run.status === 'waiting_approval' || (how === 'cancelled' && RESUMABLE_STATUSES.includes(run.status) && run.status !== 'cancelled')) {
-        updateRun(state, run.id, { status: how, finished: true, error: reason });
-        emitRun(run.id, how, run.line, reason, 'warn');
+        state.tx(() => {
+          updateRun(state, run.id, { status: how, finished: true, error: reason });
+          emitRun(run.id, how, run.line, reason, 'warn');
+        });
         return 'stopped';
       }
       return 'not_active';
@@ -263,6 +265,7 @@ export function createEngine(options: EngineOptions): Engine {
     // Waiting on an approval another run filed for the same action: this run has nothing of its own to wait for.
     const duplicate = result.status === 'waiting_approval' && result.approvalId !== undefined && getApproval(state, result.approvalId)?.runId !== run.id;
     const status: RunStatus = duplicate ? 'cancelled' : result.status === 'cancelled' && result.error?.code === 'interrupted' ? 'interrupted' : result.status;
+    const level = result.ok ? 'success' : duplicate || status === 'waiting_approval' || status === 'interrupted' ? 'warn' : 'error';
     state.tx(() => {
       updateRun(state, run.id, {
         status,
@@ -273,10 +276,11 @@ export function createEngine(options: EngineOptions): Engine {
         finished: status !== 'waiting_approval' && status !== 'interrupted',
       });
       internals.audit({ initiator: o.initiator, agent: run.agent, action: run.line, runId: run.id, approvalId: result.approvalId, result: `${status}: ${result.message}` });
+      // Inside the transaction: what the run's end causes in the state db (its notification email
+      // in the outbox) is written with the end itself, never after it.
+      emitRun(run.id, status, run.line, `${run.id} ${status.replace('_', ' ')}: ${result.message}`, level, { commandId: run.commandId, ticketId: run.ticketId, phase: exec?.phase() ?? null });
     });
     if (instance) pool.stop(instance, result.ok ? 'done' : status === 'cancelled' || status === 'interrupted' || status === 'waiting_approval' ? 'stopped' : 'failed');
-    const level = result.ok ? 'success' : duplicate || status === 'waiting_approval' || status === 'interrupted' ? 'warn' : 'error';
-    emitRun(run.id, status, run.line, `${run.id} ${status.replace('_', ' ')}: ${result.message}`, level, { commandId: run.commandId, ticketId: run.ticketId, phase: exec?.phase() ?? null });
     return result;
   }
 
@@ -336,8 +340,12 @@ export function createEngine(options: EngineOptions): Engine {
     const spec = specFor(run.commandId);
     const handler = spec ? await handlerFor(spec) : undefined;
     if (!spec || !handler) {
-      updateRun(state, run.id, { status: 'failed', finished: true, error: `command "${run.commandId}" is not available` });
-      return fail('not_available', `${run.id} cannot be resumed: "${run.commandId}" is not available in this version`, 'not_available');
+      const message = `${run.id} cannot be resumed: "${run.commandId}" is not available in this version`;
+      state.tx(() => {
+        updateRun(state, run.id, { status: 'failed', finished: true, error: `command "${run.commandId}" is not available` });
+        emitRun(run.id, 'failed', run.line, message, 'error', { commandId: run.commandId, ticketId: run.ticketId });
+      });
+      return fail('not_available', message, 'not_available');
     }
     return execute(run, spec, args.value, handler, o);
   }

@@ -118,7 +118,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
         log('error', `Email not sent: ${settings.problem}`, { outboxId: email.id });
         return { email: getOutbox(state, email.id) ?? email, created };
       }
-      if (created) kick();
+      // Delivery starts once the caller's synchronous work (and any transaction it holds, which
+      // the outbox row joined) is over; idle() already counts it.
+      if (created) void track(Promise.resolve().then(kick));
       return { email, created };
     },
     deliver(opts = {}) {

@@ -12,6 +12,8 @@ type Notify = <K extends NotificationKind>(kind: K, payload: NotificationPayload
 
 const SUCCEEDED = /^(succeeded|success|deployed|done|live|finished|ok)$/i;
 const ROLLED_BACK = /^(rolled_back|rolledback|reverted)$/i;
+/** Run end states that mail a failure notice (a run that needs manual recovery failed too). */
+const FAILED_RUN: ReadonlySet<string> = new Set(['failed', 'needs_manual']);
 const MAX_STEPS = 40;
 const MAX_RUNS = 200;
 const EMERGENCY_ROLLBACK = 'emergency rollback last deployment';
@@ -25,10 +27,12 @@ interface RunTrack {
 }
 
 /**
- * The subscriber itself (exported for tests). Notifications are queued on the next turn of the
- * event loop, never inside the emitter's call (which may hold a state-db transaction).
+ * The subscriber itself (exported for tests). A notification is written to the outbox inside the
+ * emitter's call: when the emitter holds a state-db transaction (the engine emits a run's terminal
+ * event in the transaction that stores that state), the outbox row commits or rolls back with it,
+ * so a process that exits right after the run cannot lose the email. Delivery itself starts later.
  */
-export function notificationSubscriber(notify: Notify, defer: (fn: () => void) => void = setImmediate): (event: AgentEvent) => void {
+export function notificationSubscriber(notify: Notify): (event: AgentEvent) => void {
   const runs = new Map<string, RunTrack>();
   const track = (e: AgentEvent): RunTrack | undefined => {
     if (!e.runId) return undefined;
@@ -45,14 +49,13 @@ export function notificationSubscriber(notify: Notify, defer: (fn: () => void) =
     }
     return entry;
   };
-  const safely = (fn: () => void): void =>
-    defer(() => {
-      try {
-        fn();
-      } catch {
-        // A malformed event must never break the bus or the emitter.
-      }
-    });
+  const safely = (fn: () => void): void => {
+    try {
+      fn();
+    } catch {
+      // A malformed event (or a closed state db) must never break the bus or the emitter.
+    }
+  };
   const isEmergency = (entry: RunTrack | undefined, line?: string): boolean =>
     entry?.commandId === EMERGENCY_ROLLBACK || (line ?? '').startsWith(EMERGENCY_ROLLBACK);
 
@@ -108,13 +111,13 @@ export function notificationSubscriber(notify: Notify, defer: (fn: () => void) =
       if (!r) return;
       const run = runs.get(r.id) ?? entry;
       if (run && r.commandId) run.commandId = r.commandId;
-      if (r.status === 'failed') {
+      if (FAILED_RUN.has(r.status)) {
         safely(() => notify('run_failed', { runId: r.id, command: r.line, error: e.message, ...(r.ticketId ? { ticketId: r.ticketId } : {}) }));
       } else if (r.status === 'done' && isEmergency(run, r.line)) {
         // Normally the report line came first (same dedupe key); this covers a run without one.
         incident({ ...e, runId: r.id }, run);
       }
-      if (r.status === 'done' || r.status === 'failed' || r.status === 'cancelled') defer(() => runs.delete(r.id));
+      if (r.status === 'done' || r.status === 'cancelled' || FAILED_RUN.has(r.status)) runs.delete(r.id);
     } else if (e.kind === 'deployment') {
       const d = (data as DeploymentPayload | undefined)?.deployment;
       if (!d) return;

@@ -1,4 +1,6 @@
 // Small text helpers for lines built outside <Text> props: ANSI colour and width-safe truncation.
+import { inert } from '../../services/format/inert.js';
+
 export type Paint = 'plain' | 'gray' | 'green' | 'yellow' | 'red' | 'cyan' | 'magenta' | 'bold' | 'inverse';
 
 const SGR: Record<Exclude<Paint, 'plain'>, [number, number]> = {
@@ -47,9 +49,9 @@ export function truncate(text: string, width: number): string {
   if (/^[\x20-\x7e]*$/.test(text)) return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
   let cols = 0;
   let out = '';
-  for (const ch of text) {
+  // Control characters never reach the screen: shown as escapes (the rule headless output shares).
+  for (const ch of inert(text).replaceAll('\t', ' ')) {
     const cp = ch.codePointAt(0) ?? 0;
-    if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) continue; // control characters never reach the screen
     const w = isWide(cp) ? 2 : 1;
     if (cols + w > width) {
       // Make room for the ellipsis.
