@@ -49,15 +49,15 @@ try {
   const files = listMigrations(root);
 
   // Warm-up: compiles the WASM and makes the template once, as the first dry run on a machine does.
-  await dryRun([], files.slice(0, 1));
+  await dryRun([], files.slice(0, 1), { root });
 
   let t = performance.now();
-  const oneNew = await dryRun(files.slice(0, -1), files.slice(-1));
+  const oneNew = await dryRun(files.slice(0, -1), files.slice(-1), { root });
   const oneNewMs = performance.now() - t;
   if (!oneNew.ok) throw new Error('the bench migrations did not dry-run cleanly');
 
   t = performance.now();
-  const allNew = await dryRun([], files);
+  const allNew = await dryRun([], files, { root });
   const allNewMs = performance.now() - t;
   if (!allNew.ok) throw new Error('the bench migrations did not all roll back cleanly');
 

@@ -53,6 +53,8 @@ export async function toolFor(name: 'pg_dump' | 'pg_restore', server: ServerVers
 export interface DumpOptions {
   readonly env: Env;
   readonly excludeSchemas?: readonly string[];
+  /** The schema without the rows (a dry run's copy of a remote target). */
+  readonly schemaOnly?: boolean;
   readonly signal?: AbortSignal;
   readonly onLine?: (line: string) => void;
 }
@@ -62,6 +64,7 @@ export async function pgDump(url: string, file: string, options: DumpOptions): P
   const tool = await toolFor('pg_dump', server, options.env);
   const { dbname, env } = connectionEnv(url);
   const args = ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`];
+  if (options.schemaOnly) args.push('--schema-only');
   for (const s of options.excludeSchemas ?? []) args.push(`--exclude-schema=${s}`);
   args.push(`--dbname=${dbname}`);
   const r = await runProcess(tool.path, args, { env, signal: options.signal, onLine: options.onLine ? (l) => options.onLine?.(l) : undefined });
