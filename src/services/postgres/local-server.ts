@@ -18,6 +18,7 @@ import pg from 'pg';
 import { runProcess, describeExit, succeeded } from '../exec/run.js';
 import { pidAlive } from '../process.js';
 import { embeddedBinaries, type EmbeddedBinaries } from './embedded-binaries.js';
+import { hasPglite, keepPglite, upgradeFromPglite } from './pglite-upgrade.js';
 import { applyBootstrap, BOOTSTRAP_VERSION, bootstrapVersion } from './supabase-bootstrap.js';
 import { ensureServerUser, ownedDir, reachableNative, rootHome, runningAsRoot, type ServerUser } from './server-user.js';
 
@@ -329,7 +330,7 @@ async function waitReady(paths: LocalServerPaths, child: ReturnType<typeof spawn
   }
 }
 
-async function start(paths: LocalServerPaths, binaries: EmbeddedBinaries): Promise<LocalServer> {
+async function start(root: string, paths: LocalServerPaths, binaries: EmbeddedBinaries): Promise<LocalServer> {
   const user = runningAsRoot() ? await ensureServerUser() : null;
   const native = user ? reachableNative(binaries.native, binaries.version) : binaries.native;
   if (!existsSync(join(paths.data, 'PG_VERSION')) || !existsSync(paths.password)) {
@@ -352,7 +353,11 @@ async function start(paths: LocalServerPaths, binaries: EmbeddedBinaries): Promi
     const log = openSync(paths.log, 'a', 0o600);
     const child = spawn(
       join(native, 'bin', 'postgres'),
-      ['-D', paths.data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=60'],
+      [
+        '-D', paths.data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=60',
+        // No replica or standby: less WAL, and none written while nothing changes (backups rely on it).
+        '-c', 'wal_level=minimal', '-c', 'max_wal_senders=0',
+      ],
       { detached: true, stdio: ['ignore', log, log], cwd: '/', ...(user ? { uid: user.uid, gid: user.gid } : {}) },
     );
     closeSync(log);
@@ -361,7 +366,7 @@ async function start(paths: LocalServerPaths, binaries: EmbeddedBinaries): Promi
       const pf = await waitReady(paths, child);
       startKeeper(paths, pf.pid);
       const running = server(paths, pf.pid, pf.port);
-      await prepareDatabases(running, paths);
+      await prepareDatabases(running, paths, root);
       return running;
     } catch (error) {
       lastError = error as Error;
@@ -393,13 +398,37 @@ const executor = (c: pg.Client) => ({
   },
 });
 
+/** Where the outcome of the move from PGlite is written (read by `health`). */
+export function upgradeNotePath(paths: LocalServerPaths): string {
+  return join(paths.home, 'pglite-upgrade.txt');
+}
+
+/**
+ * The one-time move from an existing PGlite directory, in one transaction: committed only when
+ * the rebuilt schema matches PGlite's; the PGlite directory is then kept, renamed, as the backup.
+ */
+async function moveFromPglite(running: LocalServer, paths: LocalServerPaths, root: string): Promise<void> {
+  const outcome = await withClient(running.url(TARGET_DATABASE), async (c) => {
+    await c.query('begin');
+    try {
+      const r = await upgradeFromPglite(root, executor(c));
+      await c.query(r.moved ? 'commit' : 'rollback');
+      return r.moved ? `moved from PGlite; the PGlite directory is kept as ${keepPglite(root)}` : `not moved from PGlite: ${r.detail}`;
+    } catch (error) {
+      await c.query('rollback').catch(() => undefined);
+      return `not moved from PGlite: ${(error as Error).message.split('\n')[0]}`;
+    }
+  });
+  writeFileSync(upgradeNotePath(paths), `${outcome}\n`);
+}
+
 /**
  * After each start (no session of ours is open yet): the target carries the current Supabase
  * bootstrap (an older one is upgraded in place after a copy of the database is kept as
  * `postgres_before_bootstrap_v<N>`), the empty template exists with it, and scratch databases
  * left by killed processes are dropped.
  */
-async function prepareDatabases(running: LocalServer, paths: LocalServerPaths): Promise<void> {
+async function prepareDatabases(running: LocalServer, paths: LocalServerPaths, root: string): Promise<void> {
   await withClient(running.url('template1'), async (admin) => {
     const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'agentdeck\\_scratch\\_%'`);
     for (const { datname } of rows) {
@@ -418,6 +447,7 @@ async function prepareDatabases(running: LocalServer, paths: LocalServerPaths): 
         writeFileSync(join(paths.home, 'bootstrap-backup'), `${keep}\n`);
       }
       await withClient(running.url(TARGET_DATABASE), (c) => applyBootstrap(executor(c)));
+      if (!target.used && hasPglite(root)) await moveFromPglite(running, paths, root);
     }
     const empty = await admin.query(`select 1 from pg_database where datname = $1`, [SCRATCH_TEMPLATE]);
     let emptyVersion = 0;
@@ -447,7 +477,7 @@ export async function ensureLocalServer(root: string): Promise<LocalServer> {
     if (!keeperAlive(paths)) startKeeper(paths, running.pid);
     return running;
   }
-  return withStartLock(paths, async () => findRunning(paths) ?? (await start(paths, binaries)));
+  return withStartLock(paths, async () => findRunning(paths) ?? (await start(root, paths, binaries)));
 }
 
 /** Stops the server now (fast shutdown) and waits for it to exit. */

