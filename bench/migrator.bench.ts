@@ -10,31 +10,9 @@ import { listMigrations } from '../src/agents/migrator/files.js';
 import { checkStatements } from '../src/agents/migrator/safety.js';
 import { parseStatementsSync, ready } from '../src/agents/migrator/sql.js';
 import { openPglite } from '../src/services/postgres/pglite.js';
+import { migration } from './fixtures/migrations.js';
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-/** Migration i: a table every 5th, else columns, an index, a backfill on the latest table. */
-function migration(i: number): { up: string; down: string } {
-  const t = `t${Math.floor(i / 5)}`;
-  switch (i % 5) {
-    case 0:
-      return {
-        up: `create table public.${t} (id bigserial primary key, name text not null, created_at timestamptz not null default now());\ninsert into public.${t} (name) select 'row ' || g from generate_series(1, 200) g;\n`,
-        down: `drop table public.${t};\n`,
-      };
-    case 1:
-      return { up: `alter table public.${t} add column score int not null default 0;\n`, down: `alter table public.${t} drop column score;\n` };
-    case 2:
-      return { up: `create index concurrently ${t}_name_idx on public.${t} (name);\n`, down: `drop index public.${t}_name_idx;\n` };
-    case 3:
-      return { up: `update public.${t} set score = id % 7 where score = 0;\nalter table public.${t} add column tag text;\n`, down: `alter table public.${t} drop column tag;\n` };
-    default:
-      return {
-        up: `alter table public.${t} enable row level security;\ncreate policy ${t}_read on public.${t} for select using (true);\n`,
-        down: `drop policy ${t}_read on public.${t};\nalter table public.${t} disable row level security;\n`,
-      };
-  }
-}
 
 const root = mkdtempSync(join(tmpdir(), 'agentdeck-bench-migrator-'));
 try {
@@ -49,15 +27,15 @@ try {
   const files = listMigrations(root);
 
   // Warm-up: compiles the WASM and makes the template once, as the first dry run on a machine does.
-  await dryRun([], files.slice(0, 1));
+  await dryRun([], files.slice(0, 1), { root });
 
   let t = performance.now();
-  const oneNew = await dryRun(files.slice(0, -1), files.slice(-1));
+  const oneNew = await dryRun(files.slice(0, -1), files.slice(-1), { root });
   const oneNewMs = performance.now() - t;
   if (!oneNew.ok) throw new Error('the bench migrations did not dry-run cleanly');
 
   t = performance.now();
-  const allNew = await dryRun([], files);
+  const allNew = await dryRun([], files, { root });
   const allNewMs = performance.now() - t;
   if (!allNew.ok) throw new Error('the bench migrations did not all roll back cleanly');
 

@@ -1,6 +1,6 @@
 // Global test setup. Shared servers (PostgreSQL 15 on a loopback port) are started here and
 // their addresses passed to tests through environment variables.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres15, type Postgres15 } from './postgres15.js';
@@ -12,6 +12,12 @@ export default async function setup(): Promise<() => Promise<void>> {
   // never write into the real one. Test processes inherit it.
   const config = mkdtempSync(join(tmpdir(), 'agentdeck-config-'));
   process.env.XDG_CONFIG_HOME = config;
+  // Local PostgreSQL servers of test projects stop soon after their last test process is gone,
+  // and (as root) keep their data under a temp home removed at the end, not /var/lib/agentdeck.
+  process.env.AGENTDECK_PG_IDLE_MS ??= '3000';
+  const pgHome = mkdtempSync(join(tmpdir(), 'agentdeck-pghome-'));
+  chmodSync(pgHome, 0o755);
+  process.env.AGENTDECK_PG_HOME ??= pgHome;
   // PostgreSQL 15 for the tests that run against a real server (AGENTDECK_TEST_PG_URL). When it
   // cannot start, those tests fail with this reason (see pg15Url); the others still run.
   try {
@@ -23,5 +29,6 @@ export default async function setup(): Promise<() => Promise<void>> {
   return async () => {
     await pg15?.stop();
     rmSync(config, { recursive: true, force: true });
+    rmSync(pgHome, { recursive: true, force: true });
   };
 }

@@ -1,9 +1,10 @@
 // Read-only access to the target database for the scan: the project's target (`openTarget`)
-// when it is a server or a local database with tables; otherwise a shadow database (PGlite)
+// when it is a server or a local database with tables; otherwise a shadow database (scratch)
 // built from the repository's `supabase/migrations`, which shows the schema they define.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openPglite, openTarget, resolveTarget } from '../../services/postgres/index.js';
+import { localServerPaths, openTarget, resolveTarget } from '../../services/postgres/index.js';
+import { openScratchDb } from '../../services/postgres/scratch.js';
 import { MIGRATIONS_DIR } from '../migrator/files.js';
 import type { Query } from './db-checks.js';
 
@@ -20,9 +21,10 @@ export interface TargetAccess {
 async function configuredTarget(root: string): Promise<TargetAccess | null> {
   const config = resolveTarget(root);
   if (config.kind === 'pglite' && !existsSync(config.dataDir)) return null;
+  if (config.kind === 'local' && !existsSync(localServerPaths(root).password)) return null;
   const db = openTarget(root);
   try {
-    if (config.kind === 'pglite') {
+    if (config.kind !== 'pg') {
       const { rows } = await db.query<{ n: number }>("select count(*)::int as n from pg_tables where schemaname = 'public'");
       if ((rows[0]?.n ?? 0) === 0) {
         await db.close();
@@ -45,8 +47,8 @@ async function shadowTarget(root: string): Promise<TargetAccess | null> {
   if (!existsSync(dir)) return null;
   const files = readdirSync(dir).filter((f) => f.endsWith('.sql') && !f.endsWith('.down.sql')).sort();
   if (files.length === 0) return null;
-  // An in-memory PGlite in its worker thread, so the event loop stays free while it works.
-  const db = openPglite({ target: 'shadow' });
+  // A bootstrapped scratch database (the local server's, or PGlite where there is none).
+  const db = await openScratchDb({ root, target: 'shadow' });
   for (const f of files) {
     try {
       await db.exec(readFileSync(join(dir, f), 'utf8'));

@@ -1,6 +1,7 @@
 // Applies one migration file statement by statement, so an error names the file and the line,
 // and the rows each statement changed add up to the migration's impact.
 import { DbError, type Db, type DbExecutor } from '../../services/postgres/types.js';
+import { missingPlatformFeature, platformFeatureLine } from '../../services/postgres/supabase-bootstrap.js';
 import { recordApplied } from './history.js';
 import { lineWithin, needsOwnTransaction, parseStatements, SqlSyntaxError, type Statement } from './sql.js';
 
@@ -30,11 +31,22 @@ export interface ApplyOptions {
   readonly record?: { readonly version: string; readonly name: string };
 }
 
-/** Where a statement failed, as `file:line`. */
-function errorAt(file: string, statement: Statement, err: unknown): ApplyError {
-  if (err instanceof DbError) return { file, line: lineWithin(statement, err.position), message: err.message, ...(err.code ? { code: err.code } : {}) };
+/**
+ * Where a statement failed, as `file:line`. On a local database, a statement that needs what only
+ * a full Supabase database has (pg_net, pg_cron, vault...) says so and how to point at one.
+ */
+function errorAt(file: string, statement: Statement, err: unknown, local: boolean): ApplyError {
+  if (err instanceof DbError) {
+    const line = lineWithin(statement, err.position);
+    const missing = local ? missingPlatformFeature(err.message) : null;
+    const message = missing ? platformFeatureLine(missing) : err.message;
+    return { file, line, message, ...(err.code ? { code: err.code } : {}) };
+  }
   return { file, line: statement.line, message: err instanceof Error ? err.message : String(err) };
 }
+
+/** Local databases are named (`local`, `scratch`, `shadow`); servers are `host:port/db`. */
+const isLocal = (db: DbExecutor): boolean => !('target' in db) || !String((db as Db).target).includes(':');
 
 class StatementFailed extends Error {
   constructor(readonly at: ApplyError) {
@@ -42,13 +54,13 @@ class StatementFailed extends Error {
   }
 }
 
-async function runAll(db: DbExecutor, file: string, statements: readonly Statement[]): Promise<number> {
+async function runAll(db: DbExecutor, file: string, statements: readonly Statement[], local: boolean): Promise<number> {
   let rows = 0;
   for (const s of statements) {
     try {
       for (const r of await db.exec(s.text)) if (DML.has(r.command)) rows += r.rowCount;
     } catch (err) {
-      throw new StatementFailed(errorAt(file, s, err));
+      throw new StatementFailed(errorAt(file, s, err, local));
     }
   }
   return rows;
@@ -83,12 +95,12 @@ export async function applyMigration(db: Db, file: string, sql: string, options:
     let rows: number;
     if (transactional) {
       rows = await db.transaction(async (tx) => {
-        const n = await runAll(tx, file, statements);
+        const n = await runAll(tx, file, statements, isLocal(db));
         if (record) await recordApplied(tx, record.version, record.name, texts);
         return n;
       });
     } else {
-      rows = await runAll(db, file, statements);
+      rows = await runAll(db, file, statements, isLocal(db));
       if (record) await recordApplied(db, record.version, record.name, texts);
     }
     return done(true, rows);

@@ -10,6 +10,7 @@ import { applyMigration, type ApplyOutcome } from './apply.js';
 import { ms, sha256, withTarget } from './common.js';
 import { generateNamed, migrateFromText } from './create.js';
 import { dryRun, describeDryRun, type DryRunReport } from './dry-run.js';
+import { copyTarget } from './target-copy.js';
 import { listMigrations, readSql, type MigrationFile } from './files.js';
 import { compareHistory, ensureHistory, readHistory, type MigrationStatus } from './history.js';
 import { analyzePerformance, describePerformance, planOptimize, planVacuumFull, runPlan, type MaintenancePlan } from './maintenance.js';
@@ -63,12 +64,25 @@ async function executeDryRun(ctx: CommandContext, db: Db): Promise<CommandResult
   let candidates = plan.pending;
   const all = [...plan.existing, ...plan.pending];
   if (all.length === 0) return ok('No migrations in supabase/migrations', { pending: 0 });
-  const note = candidates.length === 0 ? `nothing pending on ${plan.target}; dry-ran the latest migration` : null;
+  let note = candidates.length === 0 ? `nothing pending on ${plan.target}; dry-ran the latest migration` : null;
   if (candidates.length === 0) {
     existing = all.slice(0, -1);
     candidates = all.slice(-1);
   }
-  const report: DryRunReport = await ctx.step('VALIDATE', 'dry-run the pending migrations', () => dryRun(existing, candidates, { signal: ctx.signal }));
+  const report: DryRunReport = await ctx.step('VALIDATE', 'dry-run the pending migrations', async () => {
+    // The pending migrations run on a copy of what the execute will meet; with nothing pending,
+    // the latest one is replayed on a fresh database instead.
+    const copy = plan.pending.length > 0 ? await copyTarget(ctx.root, db) : null;
+    if (copy && 'reason' in copy) note = `could not copy ${plan.target} (${copy.reason}); replayed its applied migrations instead`;
+    if (!copy || 'reason' in copy) return dryRun(existing, candidates, { root: ctx.root, signal: ctx.signal });
+    try {
+      const r = await dryRun([], candidates, { root: ctx.root, scratch: copy.scratch, signal: ctx.signal });
+      r.copyOf = copy.copyOf;
+      return r;
+    } finally {
+      await copy.scratch.close();
+    }
+  });
   const lines = [...(note ? [note] : []), ...describeDryRun(report)];
   const applied = report.candidates.filter((c) => c.outcome.ok);
   const duration = applied.reduce((sum, c) => sum + c.outcome.durationMs, 0);

@@ -76,16 +76,16 @@ async function homeOf(ctx: CommandContext, ticket: string | undefined): Promise<
 async function createMigration(ctx: CommandContext, what: string, produce: Producer, ticket: string | undefined): Promise<CommandResult> {
   const home = await homeOf(ctx, ticket);
   const existing = listMigrations(home.dir);
-  const scratch = await openScratch();
+  const scratch = await openScratch(ctx.root);
   try {
     let replayed = false;
     const base = await ctx.step('ANALYZE', 'analyze the current schema', async () => {
-      const report = await dryRun(existing, [], { scratch, signal: ctx.signal });
+      const report = await dryRun(existing, [], { root: ctx.root, scratch, signal: ctx.signal });
       replayed = true;
       return { ok: report.ok, lines: describeDryRun(report), catalog: [...report.baseCatalog] };
     });
     // A resumed run gets the step's recorded output: the scratch database still needs the schema.
-    if (base.ok && !replayed) await dryRun(existing, [], { scratch, signal: ctx.signal });
+    if (base.ok && !replayed) await dryRun(existing, [], { root: ctx.root, scratch, signal: ctx.signal });
     if (!base.ok) return { ...fail('base_failed', 'the existing migrations do not apply cleanly; fix them first'), lines: base.lines };
     ctx.log('success', 'Analyzing current schema');
 
@@ -106,7 +106,7 @@ async function createMigration(ctx: CommandContext, what: string, produce: Produ
 
     const file = listMigrations(home.dir).find((m) => m.version === created.version)!;
     const report = await ctx.step('VALIDATE', 'dry-run the migration and its rollback', async () => {
-      const r = await dryRun([], [file], { scratch, signal: ctx.signal });
+      const r = await dryRun([], [file], { root: ctx.root, scratch, signal: ctx.signal });
       return { ok: r.ok, errors: r.errors, lines: describeDryRun(r).slice(1), safety: r.candidates[0]?.safety ?? null };
     });
     const safety = report.safety;

@@ -1,8 +1,9 @@
-// Dry run: a fresh scratch Postgres, every existing migration applied in order, then the new
-// ones, each measured (duration, rows, schema change) and safety-checked; then their rollbacks in
-// reverse order, checking each puts the catalog back where it was.
+// Dry run: on a scratch database (a copy of the target where one can be made, else a fresh one
+// with the existing migrations replayed), the new migrations applied in order, each measured
+// (duration, rows, schema change) and safety-checked; then their rollbacks in reverse order,
+// checking each puts the catalog back where it was (one snapshot per step, compared by fingerprint).
 import { describeDiff, diffCatalog, sameCatalog, snapshotCatalog, type CatalogDiff, type CatalogSnapshot } from '../../services/postgres/catalog.js';
-import type { PgliteDb } from '../../services/postgres/types.js';
+import type { Db } from '../../services/postgres/types.js';
 import { applyMigration, type ApplyOutcome } from './apply.js';
 import { ms } from './common.js';
 import { readSql, type MigrationFile } from './files.js';
@@ -36,11 +37,15 @@ export interface DryRunReport {
   readonly durationMs: number;
   /** The catalog after the base migrations (what the new ones were written against). */
   readonly baseCatalog: CatalogSnapshot;
+  /** Set when the scratch database was a copy of this target rather than a replay. */
+  copyOf?: string;
 }
 
 export interface DryRunOptions {
+  /** The project (whose local server hosts a fresh scratch database when `scratch` is absent). */
+  readonly root: string;
   /** An open scratch database to use (and leave open); default a fresh one, closed at the end. */
-  readonly scratch?: PgliteDb;
+  readonly scratch?: Db;
   readonly signal?: AbortSignal;
 }
 
@@ -55,9 +60,9 @@ async function safetyOf(sql: string): Promise<SafetyReport | null> {
   }
 }
 
-export async function dryRun(existing: readonly MigrationFile[], candidates: readonly MigrationFile[], options: DryRunOptions = {}): Promise<DryRunReport> {
+export async function dryRun(existing: readonly MigrationFile[], candidates: readonly MigrationFile[], options: DryRunOptions): Promise<DryRunReport> {
   const started = performance.now();
-  const db = options.scratch ?? (await openScratch());
+  const db = options.scratch ?? (await openScratch(options.root));
   const snapshot = (): Promise<CatalogSnapshot> => snapshotCatalog(db, SHIM_SCHEMAS);
   const base: ApplyOutcome[] = [];
   const reports: CandidateReport[] = [];
@@ -112,7 +117,8 @@ export async function dryRun(existing: readonly MigrationFile[], candidates: rea
 export function describeDryRun(report: DryRunReport): string[] {
   const lines: string[] = [];
   const failedBase = report.base.find((b) => !b.ok);
-  lines.push(`Replayed ${report.base.length} existing migration(s)${failedBase ? '' : ' in a scratch Postgres'}`);
+  if (report.copyOf) lines.push(`Dry run on a copy of ${report.copyOf} (its applied history and schema)`);
+  else lines.push(`Replayed ${report.base.length} existing migration(s)${failedBase ? '' : ' in a scratch Postgres'}`);
   if (failedBase?.error) lines.push(`✗ ${failedBase.error.file}:${failedBase.error.line}: ${failedBase.error.message}`);
   for (const c of report.candidates) {
     const o = c.outcome;

@@ -1,14 +1,12 @@
 // The migration history table, the same one the Supabase CLI reads and writes, so `supabase
 // migration list` and agentdeck agree about what is applied.
+import { HISTORY_DDL } from '../../services/postgres/supabase-bootstrap.js';
 import type { DbExecutor } from '../../services/postgres/types.js';
 
 export const HISTORY_TABLE = 'supabase_migrations.schema_migrations';
 
 /** As the Supabase CLI creates it: version text primary key, statements text[], name text. */
-export const HISTORY_DDL = `create schema if not exists supabase_migrations;
-create table if not exists supabase_migrations.schema_migrations (version text not null primary key);
-alter table supabase_migrations.schema_migrations add column if not exists statements text[];
-alter table supabase_migrations.schema_migrations add column if not exists name text;`;
+export { HISTORY_DDL };
 
 export interface AppliedMigration {
   readonly version: string;

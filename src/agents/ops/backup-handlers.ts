@@ -6,7 +6,7 @@ import { verifyArchive } from './archive.js';
 import { listBackups, markDeleted } from './backup-records.js';
 import { approve, resolveTarget, type LinkedTarget, type OpsTarget } from './context.js';
 import { findPlatformBackup, isPlatformId, platformBackupView, restorePlatformBackup, scheduleCreate, scheduleList } from './linked-backups.js';
-import { checkArchive, createBackup, deleteArchive, findRecord, LOCAL_TARGET, restoreArchive, type BackupSource } from './local.js';
+import { backupOfCurrentState, checkArchive, createBackup, deleteArchive, findRecord, LOCAL_TARGET, restoreArchive, type BackupSource } from './local.js';
 import { withLocalDb } from './local-open.js';
 import { PLATFORM_SCHEMAS } from './pg-backup.js';
 import { listSchedules, upsertSchedule } from './schedules.js';
@@ -165,12 +165,17 @@ export async function backupRestoreHandler(ctx: CommandContext, a: OutputArgs & 
     'take a safety backup',
     async () => {
       const made = await onDatabase(ctx, t, (db) =>
-        withOpsState(ctx, (s) =>
-          createBackup(ctx, s, db, { target, label: `before restoring ${record.id}`, reason: 'safety', env, excludeSchemas: excludedSchemas(t) }),
-        ),
+        withOpsState(ctx, async (s) => {
+          // A backup that already holds this exact state (nothing written since) is the safety backup.
+          const existing = await backupOfCurrentState(s, db, target, excludedSchemas(t));
+          if (existing) return { id: existing.id, skipped: true };
+          const fresh = await createBackup(ctx, s, db, { target, label: `before restoring ${record.id}`, reason: 'safety', env, excludeSchemas: excludedSchemas(t) });
+          return { id: fresh.id, skipped: false };
+        }),
       );
-      ctx.log('info', `Safety backup ${made.id} taken`);
-      return { id: made.id };
+      if (made.skipped) ctx.log('info', `Safety backup skipped: backup ${made.id} already holds the current data (nothing was committed since it was taken)`);
+      else ctx.log('info', `Safety backup ${made.id} taken`);
+      return made;
     },
     { locks: [`db:${target}`] },
   );
@@ -186,8 +191,11 @@ export async function backupRestoreHandler(ctx: CommandContext, a: OutputArgs & 
     { locks: [`db:${target}`] },
   );
   ctx.log('success', `Restored ${where(t)} from ${record.id} (safety backup ${safety.id})`);
-  const data = { restored: record.id, safetyBackup: safety.id, target };
-  return ok(`${where(t)} restored from backup ${record.id}; safety backup ${safety.id} holds the data it replaced`, data, renderOutput(fmt(a), data, { record: data }));
+  const data = { restored: record.id, safetyBackup: safety.id, safetySkipped: safety.skipped, target };
+  const held = safety.skipped
+    ? `no safety backup taken: backup ${safety.id} already holds the data it replaced`
+    : `safety backup ${safety.id} holds the data it replaced`;
+  return ok(`${where(t)} restored from backup ${record.id}; ${held}`, data, renderOutput(fmt(a), data, { record: data }));
 }
 
 export async function scheduleListHandler(ctx: CommandContext, a: OutputArgs): Promise<CommandResult> {

@@ -1,7 +1,8 @@
 // Opens the local database for Ops through the shared Postgres service: a server when
-// SUPABASE_DB_URL / DATABASE_URL is set, otherwise the project's PGlite (in its worker thread).
+// SUPABASE_DB_URL / DATABASE_URL is set, otherwise the project's local PostgreSQL server (or,
+// where no binary exists for the platform, its PGlite in a worker thread).
 import { readFile, rm } from 'node:fs/promises';
-import { isPglite, openConfigured, resolveTarget, restoreDataDir, type Db } from '../../services/postgres/index.js';
+import { isPglite, openConfigured, resolveTarget, restoreDataDir, type Db, type LocalServerDb } from '../../services/postgres/index.js';
 import { CommandError } from '../types.js';
 import type { LocalDb } from './local-db.js';
 
@@ -11,7 +12,7 @@ export async function openLocalDb(root: string, env: Env): Promise<LocalDb> {
   const config = resolveTarget({ root, env: env as NodeJS.ProcessEnv });
   let db: Db = openConfigured(config);
   const common = {
-    label: config.target === 'local' ? 'the local PGlite database' : config.target,
+    label: config.kind === 'pglite' ? 'the local PGlite database' : config.kind === 'local' ? 'the local PostgreSQL server' : config.target,
     query: async (sql: string) => (await db.query(sql)).rows,
     exec: async (sql: string) => {
       await db.exec(sql);
@@ -28,6 +29,17 @@ export async function openLocalDb(root: string, env: Env): Promise<LocalDb> {
       throw new CommandError('db_unreachable', `cannot connect to the database at ${config.target} (${(error as Error).message.split('\n')[0]}); check ${config.source}`, true);
     }
     return { ...common, engine: 'postgres', url: config.connectionString };
+  }
+  if (config.kind === 'local') {
+    // The local server: backups are pg_dump / pg_restore through its URL, like any server's.
+    let url: string;
+    try {
+      url = await (db as LocalServerDb).connectionString();
+    } catch (error) {
+      await db.close().catch(() => undefined);
+      throw new CommandError('db_unreachable', `the local PostgreSQL server did not start (${(error as Error).message.split('\n')[0]})`, true);
+    }
+    return { ...common, engine: 'postgres', url };
   }
   const dataDir = config.dataDir;
   return {

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import type { StateDb } from '../../services/state/db.js';
 import { CommandError } from '../types.js';
 import { archivePath, ensureBackupsDir, fileSize, removeArchive, sha256File, verifyArchive, writeSidecar } from './archive.js';
-import { finishBackup, getBackup, insertBackup, newBackupId, type BackupKind, type BackupRecord } from './backup-records.js';
+import { finishBackup, getBackup, insertBackup, listBackups, newBackupId, type BackupKind, type BackupRecord } from './backup-records.js';
 import type { PgliteLocalDb } from './local-db.js';
-import { pgDump, pgRestore } from './pg-backup.js';
+import { pgDump, pgRestore, stateMark } from './pg-backup.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -60,8 +60,10 @@ export async function createBackup(io: OpsIo, state: StateDb, db: BackupSource, 
       await writeFile(file.abs, await db.dumpDataDir());
       meta = { format: 'pglite data directory (tar.gz)', serverVersion: await db.serverVersion() };
     } else {
+      // Read before the dump: a commit during it moves the mark, so the mark never claims too much.
+      const stateMarkBefore = await stateMark(db.url);
       const r = await pgDump(db.url, file.abs, { env: options.env, signal: io.signal, excludeSchemas: options.excludeSchemas });
-      meta = { format: 'pg_dump custom', serverVersion: r.server.text, toolVersion: r.tool.version };
+      meta = { format: 'pg_dump custom', serverVersion: r.server.text, toolVersion: r.tool.version, stateMark: stateMarkBefore, excludeSchemas: options.excludeSchemas ?? [] };
     }
     const [checksum, sizeBytes] = await Promise.all([sha256File(file.abs), fileSize(file.abs)]);
     finishBackup(state, id, { status: 'completed', checksum, sizeBytes, meta: { ...meta, durationMs: Date.now() - started } });
@@ -73,6 +75,18 @@ export async function createBackup(io: OpsIo, state: StateDb, db: BackupSource, 
     finishBackup(state, id, { status: 'failed', meta: { error: (error as Error).message } });
     throw error;
   }
+}
+
+/**
+ * A completed backup of `target` that holds the database's current state: taken at the server's
+ * current state mark (nothing committed since) with the same schemas left out. Null when none.
+ */
+export async function backupOfCurrentState(state: StateDb, db: BackupSource, target: string, excludeSchemas: readonly string[] = []): Promise<BackupRecord | null> {
+  if (db.engine !== 'postgres') return null;
+  const now = await stateMark(db.url);
+  if (!now) return null;
+  const same = (a: unknown): boolean => JSON.stringify(a ?? []) === JSON.stringify(excludeSchemas);
+  return listBackups(state, target).find((b) => b.status === 'completed' && b.meta.stateMark === now && same(b.meta.excludeSchemas)) ?? null;
 }
 
 /** An agentdeck backup of this target, or a clear error. */

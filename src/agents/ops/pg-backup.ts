@@ -35,6 +35,30 @@ export async function serverVersion(url: string): Promise<ServerVersion> {
   }
 }
 
+/**
+ * A mark of the server's committed state: the next transaction id, when no transaction is in
+ * flight. Every committed change (rows, schema) takes a transaction id, so an equal mark later
+ * means nothing was committed in between, on any database of the server; reads, and the page
+ * clean-ups they trigger, leave it alone. Null when a transaction is in flight or the mark cannot
+ * be read (null never matches).
+ */
+export async function stateMark(url: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const r = await client.query<{ next: string; running: number }>(
+      `select pg_snapshot_xmax(s)::text as next, (select count(*)::int from pg_snapshot_xip(s)) as running from pg_current_snapshot() s`,
+    );
+    const row = r.rows[0];
+    return row && row.running === 0 ? `xid:${row.next}` : null;
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** The pg tool, or a clear error when it is missing or older than the server. */
 export async function toolFor(name: 'pg_dump' | 'pg_restore', server: ServerVersion, env: Env): Promise<PgTool> {
   const tool = await findPgTool(name, env);
@@ -53,6 +77,8 @@ export async function toolFor(name: 'pg_dump' | 'pg_restore', server: ServerVers
 export interface DumpOptions {
   readonly env: Env;
   readonly excludeSchemas?: readonly string[];
+  /** The schema without the rows (a dry run's copy of a remote target). */
+  readonly schemaOnly?: boolean;
   readonly signal?: AbortSignal;
   readonly onLine?: (line: string) => void;
 }
@@ -62,6 +88,7 @@ export async function pgDump(url: string, file: string, options: DumpOptions): P
   const tool = await toolFor('pg_dump', server, options.env);
   const { dbname, env } = connectionEnv(url);
   const args = ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`];
+  if (options.schemaOnly) args.push('--schema-only');
   for (const s of options.excludeSchemas ?? []) args.push(`--exclude-schema=${s}`);
   args.push(`--dbname=${dbname}`);
   const r = await runProcess(tool.path, args, { env, signal: options.signal, onLine: options.onLine ? (l) => options.onLine?.(l) : undefined });

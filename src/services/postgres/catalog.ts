@@ -1,5 +1,6 @@
 // Catalog snapshots: the user-visible schema as sorted text lines, one per object, so two
 // snapshots compare with a set difference (did a migration's rollback put the schema back?).
+import { createHash } from 'node:crypto';
 import type { DbExecutor } from './types.js';
 
 /** Schemas that are Postgres's own or agentdeck's bookkeeping, never part of the app's schema. */
@@ -75,15 +76,18 @@ const QUERIES: readonly (readonly [string, string])[] = [
 /** Sorted lines, `<kind> <description>`. */
 export type CatalogSnapshot = readonly string[];
 
+/** All the kinds in one statement (one round trip: a dry run takes one per migration and rollback). */
+const SNAPSHOT_SQL = QUERIES.map(([kind, sql]) => `select '${kind} ' || q.line as line from (${sql}) q where q.line is not null`).join('\nunion all\n');
+
 export async function snapshotCatalog(db: DbExecutor, excludeSchemas: readonly string[] = []): Promise<CatalogSnapshot> {
   const exclude = [...SYSTEM_SCHEMAS, ...excludeSchemas];
-  const lines: string[] = [];
-  for (const [kind, sql] of QUERIES) {
-    const params = sql.includes('$1') ? [exclude] : [];
-    const { rows } = await db.query<{ line: string | null }>(sql, params);
-    for (const row of rows) if (row.line) lines.push(`${kind} ${row.line}`);
-  }
-  return lines.sort();
+  const { rows } = await db.query<{ line: string }>(SNAPSHOT_SQL, [exclude]);
+  return rows.map((r) => r.line).sort();
+}
+
+/** A short fingerprint of a snapshot: equal snapshots have equal fingerprints. */
+export function fingerprint(snapshot: CatalogSnapshot): string {
+  return createHash('sha256').update(snapshot.join('\n')).digest('hex');
 }
 
 export interface CatalogDiff {
@@ -98,8 +102,8 @@ export function diffCatalog(before: CatalogSnapshot, after: CatalogSnapshot): Ca
 }
 
 export function sameCatalog(before: CatalogSnapshot, after: CatalogSnapshot): boolean {
-  const d = diffCatalog(before, after);
-  return d.added.length === 0 && d.removed.length === 0;
+  if (before.length !== after.length) return false;
+  return fingerprint(before) === fingerprint(after);
 }
 
 /** `+ table public.x` / `- column public.x.y text` lines for humans. */

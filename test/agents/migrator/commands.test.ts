@@ -1,5 +1,7 @@
-// The Migrator's commands through the real engine, against both targets: the local PGlite (the
-// default) and PostgreSQL 15 started by the test setup (selected by DATABASE_URL in the project's .env).
+// The Migrator's commands through the real engine, against every target: the local PostgreSQL
+// server (the default), the PGlite fallback (where no server binary exists; forced here with
+// AGENTDECK_LOCAL_ENGINE=pglite) and PostgreSQL 15 started by the test setup (selected by
+// DATABASE_URL in the project's .env).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateCreate } from '../../../src/commands/defs/migrate.js';
 import { createClaudeRuntime } from '../../../src/agents/runtime/claude.js';
-import { openTarget, type Db } from '../../../src/services/postgres/index.js';
+import { openTarget, stopLocalServer, type Db } from '../../../src/services/postgres/index.js';
 import { makeContext, type TestContext } from '../../helpers/context.js';
 import { pg15Url } from '../../setup/postgres15.js';
 
@@ -31,8 +33,9 @@ function write(root: string, path: string, text: string): void {
 }
 
 const TARGETS = [
-  { name: 'the local PGlite', pg: false },
-  { name: 'PostgreSQL 15', pg: true },
+  { name: 'the local PostgreSQL server', pg: false, pglite: false },
+  { name: 'the local PGlite fallback', pg: false, pglite: true },
+  { name: 'PostgreSQL 15', pg: true, pglite: false },
 ] as const;
 
 describe.each(TARGETS)('Migrator against $name', (target) => {
@@ -41,6 +44,7 @@ describe.each(TARGETS)('Migrator against $name', (target) => {
   const run = (line: string) => t.engine.dispatch(line, { initiator: 'you' });
 
   beforeAll(async () => {
+    if (target.pglite) process.env.AGENTDECK_LOCAL_ENGINE = 'pglite';
     t = makeContext({ agent: 'migrator' });
     if (target.pg) write(t.root, '.env', `DATABASE_URL=${await freshPg15Database()}\n`);
     // Held open for the whole file: the local database's worker stays up between commands.
@@ -58,7 +62,9 @@ insert into public.customers (email) select 'c' || g || '@example.com' from gene
 
   afterAll(async () => {
     await db?.close();
+    await stopLocalServer(t.root);
     t?.cleanup();
+    delete process.env.AGENTDECK_LOCAL_ENGINE;
   });
 
   it('migrate status lists pending migrations before anything is applied', async () => {
@@ -205,7 +211,7 @@ insert into public.customers (email) select 'c' || g || '@example.com' from gene
     expect(dry.status).toBe('done');
     expect(dry.message).toBe(`Plan for db optimize table on ${db.target}: 2 statement(s), nothing run (dry run)`);
     expect(dry.lines).toContain('  vacuum (analyze) public.customers;');
-    expect(dry.lines).toContain(`  reindex table${target.pg ? ' concurrently' : ''} public.customers;`);
+    expect(dry.lines).toContain(`  reindex table${target.pglite ? '' : ' concurrently'} public.customers;`);
 
     const waiting = await run('db optimize table public.customers');
     expect(waiting.status).toBe('waiting_approval');
@@ -336,7 +342,13 @@ describe('migrate --ticket', () => {
   });
 });
 
-describe('a local database held by another process', () => {
+describe('a PGlite fallback database held by another process', () => {
+  beforeAll(() => {
+    process.env.AGENTDECK_LOCAL_ENGINE = 'pglite';
+  });
+  afterAll(() => {
+    delete process.env.AGENTDECK_LOCAL_ENGINE;
+  });
   it('gives a clear line naming the holder', async () => {
     const { spawn } = await import('node:child_process');
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });

@@ -39,7 +39,7 @@ describe('dry run', () => {
     });
     const files = listMigrations(root);
     expect(files.map((f) => f.version)).toEqual(['20250101000000', '20250102000000', '20250103000000']);
-    const report = await dryRun(files.slice(0, 2), files.slice(2));
+    const report = await dryRun(files.slice(0, 2), files.slice(2), { root: tmp.dir });
     expect(report.ok).toBe(true);
     expect(report.base.map((b) => [b.file, b.ok, b.rowsAffected])).toEqual([
       ['supabase/migrations/20250101000000_customers.sql', true, 2],
@@ -64,7 +64,7 @@ describe('dry run', () => {
       'supabase/migrations/20250104000000_broken.sql': '-- adds a column\nalter table public.estimates\n  add column note text;\nalter table public.estimates\n  add column total_v2 numeric references public.nowhere (id);\n',
     });
     const files = listMigrations(root);
-    const report = await dryRun(files.slice(0, 2), files.slice(2));
+    const report = await dryRun(files.slice(0, 2), files.slice(2), { root: tmp.dir });
     expect(report.ok).toBe(false);
     const [index, broken] = report.candidates;
     expect(index!.safety!.findings.map((f) => f.rule)).toEqual(['index_without_concurrently']);
@@ -87,7 +87,7 @@ describe('dry run', () => {
       'supabase/migrations/20250102000000_b.sql': 'create table b (id int);\n',
     });
     const files = listMigrations(root);
-    const report = await dryRun(files, []);
+    const report = await dryRun(files, [], { root: tmp.dir });
     expect(report.ok).toBe(false);
     expect(report.base).toHaveLength(1);
     expect(report.base[0]!.error).toMatchObject({ line: 3, file: 'supabase/migrations/20250101000000_a.sql' });
@@ -101,7 +101,7 @@ describe('dry run', () => {
       'supabase/migrations/20250104000000_syntax.sql': 'select 1;\ncreate tabel nope (id int);\n',
     });
     const files = listMigrations(root);
-    const report = await dryRun(files.slice(0, 2), files.slice(2));
+    const report = await dryRun(files.slice(0, 2), files.slice(2), { root: tmp.dir });
     const [concurrent, syntax] = report.candidates;
     expect(concurrent!.outcome).toMatchObject({ ok: true, transactional: false });
     expect(concurrent!.safety!.findings).toEqual([]);

@@ -1,9 +1,11 @@
-// Local backups through the engine's dispatch path (as `agentdeck run` uses it): a real PGlite
-// database, real archives on disk, a real state db, approvals through `approve`.
+// Local backups through the engine's dispatch path (as `agentdeck run` uses it): the real local
+// PostgreSQL server (pg_dump -Fc / pg_restore), real archives on disk, a real state db, approvals
+// through `approve`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalDb } from '../../../src/agents/ops/local-open.js';
+import { stopLocalServer } from '../../../src/services/postgres/index.js';
 import type { CommandResult } from '../../../src/agents/types.js';
 import { makeContext, type TestContext } from '../../helpers/context.js';
 
@@ -39,7 +41,8 @@ beforeAll(async () => {
              insert into leads select g, 'lead ' || g from generate_series(1, 50) g;`);
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await stopLocalServer(t.root);
   t.cleanup();
   for (const k of PLATFORM_VARS) if (saved[k] !== undefined) process.env[k] = saved[k];
 });
@@ -92,6 +95,29 @@ describe('local backups', () => {
     const rows = (list.data as { backups: { id: string; label: string | null }[] }).backups;
     expect(rows).toHaveLength(2);
     expect(rows.find((b) => b.id !== first)?.label).toBe(`before restoring ${first}`);
+  });
+
+  it('a pg_dump archive; the safety backup is skipped only when a backup of the same state exists, and says so', async () => {
+    const created = await run('backup create --output json');
+    const id = (created.data as { id: string }).id;
+    expect((created.data as { kind: string }).kind).toBe('pg_dump');
+    expect(readFileSync(join(t.root, (created.data as { path: string }).path)).subarray(0, 5).toString()).toBe('PGDMP');
+    const count = async (): Promise<number> => ((await run('backup list --output json')).data as { backups: unknown[] }).backups.length;
+    const before = await count();
+    // Nothing written since the backup: it is the safety backup.
+    const same = await run(`backup restore ${id}`);
+    const done = await run(`approve ${same.approvalId} --confirm ${id}`);
+    expect(done.ok).toBe(true);
+    expect(done.message).toContain(`no safety backup taken: backup ${id} already holds the data it replaced`);
+    expect(await count()).toBe(before);
+    // After a write, a restore takes a safety backup again.
+    await sql(`insert into leads values (1000, 'new')`);
+    const changed = await run(`backup restore ${id}`);
+    const again = await run(`approve ${changed.approvalId} --confirm ${id}`);
+    expect(again.ok).toBe(true);
+    expect(again.message).toMatch(/safety backup bk-\S+ holds the data it replaced/);
+    expect(await count()).toBe(before + 1);
+    expect((await sql('select count(*)::int as n from leads where id = 1000'))[0]?.n).toBe(0);
   });
 
   it('refuses to restore a corrupt archive', async () => {

