@@ -31,6 +31,7 @@ Run exactly one shell command:
 - Pass the command as ONE single-quoted argument (write a single quote inside it as '\\''). Add nothing else.
 - Report the result's \`message\`, then its \`lines\` as they are.
 - If \`status\` is \`waiting_approval\`, give me the approval id and tell me to approve it in the agentdeck console (\`@agent approve <id>\`). Never approve or reject anything yourself.
+- If \`status\` is \`incomplete\`, say plainly which checks could not run and why (the message names them): the result is not a pass.
 - If \`status\` is \`failed\` or \`needs_manual\`, show the error line and stop; do not retry with other commands.
 - If the command is empty, run \`npx --no-install agentdeck --help\` instead and list the command groups.
 `;

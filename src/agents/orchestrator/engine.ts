@@ -254,7 +254,7 @@ export function createEngine(options: EngineOptions): Engine {
       internals.audit({ initiator: o.initiator, agent: run.agent, action: run.line, runId: run.id, approvalId: result.approvalId, result: `${status}: ${result.message}` });
     });
     if (instance) pool.stop(instance, result.ok ? 'done' : status === 'cancelled' || status === 'interrupted' || status === 'waiting_approval' ? 'stopped' : 'failed');
-    const level = result.ok ? 'success' : status === 'waiting_approval' || status === 'interrupted' ? 'warn' : 'error';
+    const level = result.ok ? 'success' : status === 'waiting_approval' || status === 'interrupted' || status === 'incomplete' ? 'warn' : 'error';
     emitRun(run.id, status, run.line, `${run.id} ${status.replace('_', ' ')}: ${result.message}`, level, { commandId: run.commandId, ticketId: run.ticketId, phase: exec?.phase() ?? null });
     return result;
   }

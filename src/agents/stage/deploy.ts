@@ -6,6 +6,7 @@ import { runProcess, describeExit, succeeded } from '../../services/exec/run.js'
 import { failureLabel, resolveArgv, runTests, summarizeTests, type TestRunResult } from '../../services/exec/test-runner.js';
 import { branchExists, commitsAhead, git, gitRaw } from '../../services/git/git.js';
 import { appendAudit } from '../../services/state/audit.js';
+import { loadEnv } from '../../services/config/env.js';
 import { MIGRATIONS_DIR } from '../migrator/files.js';
 import { finishDeployment, insertDeployment, patchDeploymentData, rolledBackDeployments, type DeployEnv } from './deployments.js';
 import { mergeBranch, revertMerge } from './merge.js';
@@ -34,6 +35,17 @@ export async function runStagedTests(ctx: CommandContext, staged: Staged): Promi
   return runTests(staged.path, runner, { signal: ctx.signal, onLine: outputStream(stage, 'tests') });
 }
 
+/**
+ * The project's `.env` values for deploy commands (`supabase db push --db-url "$SUPABASE_DB_URL"`);
+ * the process environment still wins. SUPABASE_YES (the Supabase CLI's "yes to every hosted
+ * change") counts only when set in the shell, never from a file.
+ */
+function deployEnv(root: string): Record<string, string> {
+  const values: Record<string, string> = { ...loadEnv(root, {}).all };
+  delete values.SUPABASE_YES;
+  return values;
+}
+
 /** Runs the configured deploy commands for `env` in `cwd`; throws on the first failure. */
 export async function runDeployCommands(
   ctx: CommandContext,
@@ -48,7 +60,7 @@ export async function runDeployCommands(
     stage.log('info', `$ ${argv.join(' ')}`);
     const result = await runProcess(cmd, args, {
       cwd,
-      env: { AGENTDECK_ENV: env, ...vars },
+      env: { ...deployEnv(ctx.root), ...definedOnly(process.env), AGENTDECK_ENV: env, ...vars },
       signal: ctx.signal,
       timeoutMs: 900_000,
       onLine: outputStream(stage, `deploy.${env}`),
@@ -56,6 +68,10 @@ export async function runDeployCommands(
     if (!succeeded(result)) throw new CommandError('deploy_command_failed', `deploy.${env} failed: ${describeExit(result)}`);
   }
   return commands.length;
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
 /** Migration files the branch adds relative to its base. */
@@ -131,6 +147,7 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
   );
   stage.log('info', `Deploying ${ticketId} to ${env} (${deployment.id})...`, { deploymentId: deployment.id });
   let mergeSha: string | null = null;
+  let deployCommands: number;
   let restoreSha: string | null = null;
   try {
     let worktree: string | null = null;
@@ -170,7 +187,7 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
       worktree = merged.worktree;
       stage.log('success', `Merged ${staged.branch} into ${target} (${mergeSha.slice(0, 12)})`);
     }
-    await runDeployCommands(ctx, env, worktree as string, { AGENTDECK_TICKET: ticketId, AGENTDECK_DEPLOYMENT: deployment.id, AGENTDECK_COMMIT: mergeSha ?? '' });
+    deployCommands = await runDeployCommands(ctx, env, worktree as string, { AGENTDECK_TICKET: ticketId, AGENTDECK_DEPLOYMENT: deployment.id, AGENTDECK_COMMIT: mergeSha ?? '' });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     withState(ctx, (state) => {
@@ -193,13 +210,20 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
     });
     return row;
   });
-  deploymentEvent(stage, 'success', `${env === 'staging' ? 'Staging' : 'Production'} deployment successful: ${deployment.id}`, {
-    deployment: { id: deployment.id, env, ticketId, status: 'succeeded', mergeSha },
-  });
+  // "Successful" only when a deploy step ran: without one, only the branch moved.
+  const deployed = deployCommands > 0;
+  const notDeployed = `no deploy command configured for ${env} (set deploy.${env} in agentdeck.config.json)`;
+  deploymentEvent(
+    stage,
+    deployed ? 'success' : 'warn',
+    deployed ? `${env === 'staging' ? 'Staging' : 'Production'} deployment successful: ${deployment.id}` : `${deployment.id}: merged into ${target}; ${notDeployed}`,
+    { deployment: { id: deployment.id, env, ticketId, status: 'succeeded', mergeSha } },
+  );
+  const what = deployed ? `deployed to ${env} as ${deployment.id} (${target} at ${(mergeSha ?? '').slice(0, 12)})` : `merged into ${target} at ${(mergeSha ?? '').slice(0, 12)} as ${deployment.id}; ${notDeployed}`;
   return {
     ok: true,
     status: 'done',
-    message: `${ticketId} deployed to ${env} as ${deployment.id} (${target} at ${(mergeSha ?? '').slice(0, 12)})${testSummary ? `; tests: ${testSummary}` : ''}`,
+    message: `${ticketId} ${what}${testSummary ? `; tests: ${testSummary}` : ''}`,
     data: { deployment: done, tests: testSummary, migrations },
   };
 }
