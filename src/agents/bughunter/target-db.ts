@@ -3,7 +3,8 @@
 // built from the repository's `supabase/migrations`, which shows the schema they define.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openPglite, openTarget, resolveTarget } from '../../services/postgres/index.js';
+import { openTarget, resolveTarget } from '../../services/postgres/index.js';
+import { openScratch } from '../migrator/scratch.js';
 import { MIGRATIONS_DIR } from '../migrator/files.js';
 import type { Query } from './db-checks.js';
 
@@ -45,8 +46,9 @@ async function shadowTarget(root: string): Promise<TargetAccess | null> {
   if (!existsSync(dir)) return null;
   const files = readdirSync(dir).filter((f) => f.endsWith('.sql') && !f.endsWith('.down.sql')).sort();
   if (files.length === 0) return null;
-  // An in-memory PGlite in its worker thread, so the event loop stays free while it works.
-  const db = openPglite({ target: 'shadow' });
+  // A scratch database shaped like a Supabase one (the API roles, auth.uid()...), so migrations
+  // that grant to authenticated or use auth.uid() in policies apply as they do on the platform.
+  const db = await openScratch();
   for (const f of files) {
     try {
       await db.exec(readFileSync(join(dir, f), 'utf8'));
