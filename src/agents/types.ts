@@ -8,7 +8,8 @@ export type Phase = (typeof PHASES)[number];
 /**
  * How a command ended. `waiting_approval`: the run is suspended on an approval row;
  * `needs_model`: an AI step had no model runtime; `needs_manual`: recovery needs a human;
- * `not_available`: the handling agent is not built yet.
+ * `not_available`: the handling agent is not built yet; `incomplete`: the command ran, but a
+ * part of it (a check of a scan, audit or health report) could not run, so its answer is not whole.
  */
 export type ResultStatus =
   | 'done'
@@ -17,6 +18,7 @@ export type ResultStatus =
   | 'needs_model'
   | 'needs_manual'
   | 'not_available'
+  | 'incomplete'
   | 'cancelled';
 
 export interface CommandResult {
@@ -163,6 +165,21 @@ export function ok(message: string, data?: unknown, lines?: readonly string[]): 
 
 export function fail(code: string, message: string, status: ResultStatus = 'failed'): CommandResult {
   return { ok: false, status, message, error: { message, code } };
+}
+
+/** A part of a command that could not run, and why. */
+export interface NotRun {
+  readonly check: string;
+  readonly why: string;
+}
+
+/**
+ * The command ran but these parts could not: never a pass. `message` says what was found; the
+ * result's message adds which checks did not run, so "0 issues" is never read as a clean bill.
+ */
+export function incomplete(message: string, notRun: readonly NotRun[], data?: Record<string, unknown>, lines?: readonly string[]): CommandResult {
+  const line = `incomplete: ${notRun.map((n) => `${n.check} could not run (${n.why})`).join('; ')}; ${message}`;
+  return { ok: false, status: 'incomplete', message: line, data: { ...data, incomplete: notRun }, lines, error: { message: line, code: 'incomplete' } };
 }
 
 export function needsModel(what: string): CommandResult {

@@ -9,7 +9,7 @@ export const OVERVIEW_HEAD = [
   '',
   'usage:',
   '  agentdeck                          open the console (in a terminal; piped: plain log lines)',
-  '  agentdeck run [--json] "<command>" run one command and exit (0 done, 1 failed, 2 usage error)',
+  '  agentdeck run [--json] "<command>" run one command and exit (0 done, 1 failed, 2 usage, 3 incomplete)',
   '  agentdeck init [--force]           write a starter agentdeck.config.json',
   '  agentdeck init claude              add the /agent command to Claude Code',
   '  agentdeck help <command>           one command in full',

@@ -11,13 +11,14 @@ export const INIT_CLAUDE_USAGE = 'usage: agentdeck init claude [--force]   write
 export const COMMAND_FILE = join('.claude', 'commands', 'agent.md');
 
 /**
- * The slash command. Claude runs one Bash call limited to `npx agentdeck run`; the command
+ * The slash command. Claude runs one Bash call limited to `npx --no-install agentdeck run` (the
+ * agentdeck installed in the project or globally, never a package fetched by that name); the command
  * words travel as one single-quoted argument, and approvals stay with a person.
  */
 export const AGENT_COMMAND_MD = `---
 description: Run an agentdeck command (the same words as @agent in the agentdeck console)
 argument-hint: <command>, e.g. backup list | create ticket "..." | deploy BUG-2026-001 to staging
-allowed-tools: Bash(npx agentdeck run:*)
+allowed-tools: Bash(npx --no-install agentdeck run:*)
 ---
 Run this agentdeck command in the project and report what it did.
 
@@ -25,13 +26,14 @@ Command: $ARGUMENTS
 
 Run exactly one shell command:
 
-    npx agentdeck run '<the command above>' --json
+    npx --no-install agentdeck run '<the command above>' --json
 
 - Pass the command as ONE single-quoted argument (write a single quote inside it as '\\''). Add nothing else.
 - Report the result's \`message\`, then its \`lines\` as they are.
 - If \`status\` is \`waiting_approval\`, give me the approval id and tell me to approve it in the agentdeck console (\`@agent approve <id>\`). Never approve or reject anything yourself.
+- If \`status\` is \`incomplete\`, say plainly which checks could not run and why (the message names them): the result is not a pass.
 - If \`status\` is \`failed\` or \`needs_manual\`, show the error line and stop; do not retry with other commands.
-- If the command is empty, run \`npx agentdeck --help\` instead and list the command groups.
+- If the command is empty, run \`npx --no-install agentdeck --help\` instead and list the command groups.
 `;
 
 export interface InitClaudeResult {
@@ -60,7 +62,7 @@ export function initClaude(cwd: string, options: { force?: boolean } = {}): Init
     path,
     lines: [
       `Wrote ${shown}: type /agent <command> in Claude Code (e.g. /agent backup list)`,
-      'To call agentdeck commands as tools too: claude mcp add agentdeck -- npx agentdeck mcp',
+      'To call agentdeck commands as tools too: claude mcp add agentdeck -- npx --no-install agentdeck mcp',
     ],
   };
 }

@@ -3,6 +3,7 @@ import type { CommandResult } from '../agents/types.js';
 import { formatEvent } from '../services/events/format.js';
 import { inert, inertLine, inertLines } from '../services/format/inert.js';
 import type { AgentEvent, Level } from '../services/events/types.js';
+import { EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE } from './exit.js';
 import { paint, type Colour, type Io } from './io.js';
 
 const LEVEL_COLOUR: Partial<Record<Level, Colour>> = { success: 'green', warn: 'yellow', error: 'red', debug: 'gray' };
@@ -45,14 +46,15 @@ export function printResult(io: Io, raw: CommandResult, said: ReadonlySet<string
     if (id) io.out(`  approve: agentdeck run "${result.approveLine ?? `approve ${id}`}"   reject: agentdeck run "reject ${id}"`);
     return;
   }
-  const mark = result.status === 'needs_model' || result.status === 'not_available' ? '⚠' : '✗';
+  const mark = result.status === 'needs_model' || result.status === 'not_available' || result.status === 'incomplete' ? '⚠' : '✗';
   io.err(paint(io, mark === '✗' ? 'red' : 'yellow', `${mark} ${result.message}`));
   const usage = (result.data as { usage?: unknown } | undefined)?.usage;
   if (result.error?.code === 'usage' && typeof usage === 'string' && usage) io.err(inert(`usage: ${usage}`));
 }
 
-/** 0 done, 2 usage error, 1 anything else. */
+/** 0 done, 2 usage error, 3 incomplete, 1 anything else. */
 export function exitCodeOf(result: CommandResult): number {
-  if (result.ok) return 0;
-  return result.error?.code === 'usage' ? 2 : 1;
+  if (result.ok) return EXIT_OK;
+  if (result.status === 'incomplete') return EXIT_INCOMPLETE;
+  return result.error?.code === 'usage' ? EXIT_USAGE : EXIT_FAILED;
 }

@@ -15,7 +15,7 @@ export const RUN_USAGE = [
   '       agentdeck run [--json] <command words...>',
   '',
   'Runs one command in the project of the current directory (its git top level) and exits:',
-  '0 done, 1 failed (or waiting for an approval), 2 usage error.',
+  '0 done, 1 failed (or waiting for an approval), 2 usage error, 3 incomplete (a check could not run).',
   '',
   'options:',
   '  --json     print exactly one JSON object on stdout:',

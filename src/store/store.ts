@@ -12,7 +12,7 @@ import type { ActivityItem, AgentView, ApprovalView, DeckState, LogLine, RunView
 export type DeckStore = StoreApi<DeckState>;
 
 /** Run statuses that are over; everything else is in flight or waiting. */
-export const FINISHED_RUN: ReadonlySet<string> = new Set(['done', 'failed', 'cancelled', 'needs_model', 'needs_manual', 'not_available', 'interrupted']);
+export const FINISHED_RUN: ReadonlySet<string> = new Set(['done', 'failed', 'cancelled', 'needs_model', 'needs_manual', 'not_available', 'incomplete', 'interrupted']);
 /** An event as a log line of the store. */
 export function toLogLine(e: Pick<AgentEvent, 'id' | 'ts' | 'agent' | 'level' | 'message' | 'runId' | 'ticketId'>): LogLine {
   return { id: e.id, ts: e.ts, agent: e.agent, level: e.level, message: e.message, runId: e.runId, ticketId: e.ticketId };

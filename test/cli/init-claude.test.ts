@@ -39,12 +39,12 @@ describe('agentdeck init claude', () => {
     const r = await cli(['init', 'claude'], join(dir, 'app', 'api'));
     expect(r.code).toBe(0);
     expect(r.out).toContain('type /agent <command> in Claude Code');
-    expect(r.out).toContain('claude mcp add agentdeck -- npx agentdeck mcp');
+    expect(r.out).toContain('claude mcp add agentdeck -- npx --no-install agentdeck mcp');
     const md = readFileSync(join(dir, '.claude', 'commands', 'agent.md'), 'utf8');
     expect(md).toBe(AGENT_COMMAND_MD);
-    expect(md).toMatch(/^---\ndescription: .+\nargument-hint: .+\nallowed-tools: Bash\(npx agentdeck run:\*\)\n---\n/);
+    expect(md).toMatch(/^---\ndescription: .+\nargument-hint: .+\nallowed-tools: Bash\(npx --no-install agentdeck run:\*\)\n---\n/);
     expect(md).toContain('$ARGUMENTS');
-    expect(md).toContain("npx agentdeck run '<the command above>' --json");
+    expect(md).toContain("npx --no-install agentdeck run '<the command above>' --json");
   });
 
   it('is idempotent, keeps an edited file unless --force, and rejects unknown arguments', async () => {

@@ -219,7 +219,9 @@ describe('help, status and small parts', () => {
     expect(healthLight(null).label).toBe('CHECKING');
     expect(healthLight([{ name: 'db', status: 'failing' }]).color).toBe('red');
     expect(healthLight([{ name: 'db', status: 'not_configured' }]).label).toBe('NOT CONFIGURED');
-    expect(healthLight([{ name: 'db', status: 'ok' }, { name: 'x', status: 'not_configured' }]).label).toBe('OPTIMAL');
+    expect(healthLight([{ name: 'db', status: 'ok' }, { name: 'x', status: 'not_configured' }])).toEqual({ color: 'green', label: 'OK · 1 NOT CONFIGURED' });
+    expect(healthLight([{ name: 'db', status: 'ok' }, { name: 'x', status: 'ok' }])).toEqual({ color: 'green', label: 'OPTIMAL' });
+    expect(healthLight([{ name: 'db', status: 'ok' }, { name: 'x', status: 'not_configured' }, { name: 'y', status: 'failing' }]).color).toBe('red');
     const s = initialState();
     expect(lastDeploymentText(s, 0)).toBe('none');
     expect(lastDeploymentText({ ...s, lastDeployment: { id: 'd', env: 'staging', status: 'done', ts: 0 } }, 2 * 3600_000)).toBe('staging 2 hours ago');

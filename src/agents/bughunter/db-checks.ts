@@ -1,5 +1,7 @@
 // Database findings on the target database: `*_id` columns without a foreign key, foreign keys
-// without an index on their columns, tables with row level security disabled.
+// without an index on their columns, tables with row level security disabled, and tables in an
+// exposed schema the Data API cannot see (no grant to anon, authenticated or service_role).
+import { noDataApiGrantsSql } from '../../services/supabase/data-api.js';
 import type { Finding } from './findings.js';
 
 /** Runs one read-only query and returns its rows. */
@@ -72,6 +74,15 @@ export async function databaseFindings(query: Query): Promise<Finding[]> {
       location: `${String(r.schema)}.${String(r.table)}`,
       message: 'row level security is disabled: every role with table access sees every row',
       rule: 'rls-disabled',
+    });
+  }
+  for (const r of await query(noDataApiGrantsSql())) {
+    findings.push({
+      source: 'database',
+      severity: 'medium',
+      location: `${String(r.schema)}.${String(r.name)}`,
+      message: 'not visible to the Data API: no grant to anon, authenticated or service_role (required since 2026 for tables in exposed schemas)',
+      rule: 'not-visible-to-data-api',
     });
   }
   return findings;

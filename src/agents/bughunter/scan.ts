@@ -5,7 +5,7 @@ import { lint } from '../codesmith/lint.js';
 import { outputStream } from '../stage/output.js';
 import { testRunnerFor } from '../stage/project.js';
 import { withState } from '../stage/state.js';
-import type { CommandContext } from '../types.js';
+import type { CommandContext, NotRun } from '../types.js';
 import { databaseFindings } from './db-checks.js';
 import { countBySeverity, type Finding } from './findings.js';
 import { openScanTarget } from './target-db.js';
@@ -18,6 +18,8 @@ export interface ScanReport {
   readonly findings: Finding[];
   /** Per check: what ran and how it went, one line each. */
   readonly checks: Record<string, string>;
+  /** Checks that are configured but could not run: the scan is incomplete, never clean. */
+  readonly notRun: NotRun[];
   readonly at: string;
 }
 
@@ -39,6 +41,7 @@ async function startTests(ctx: CommandContext, dir: string): Promise<{ skipped: 
 export async function scanProject(ctx: CommandContext, dir: string = ctx.root): Promise<ScanReport> {
   const hunter = ctx.as('bughunter');
   const checks: Record<string, string> = {};
+  const notRun: NotRun[] = [];
 
   // ESLint and the test suite are subprocesses: start them first, so they run while the
   // compiler works on this thread.
@@ -63,14 +66,16 @@ export async function scanProject(ctx: CommandContext, dir: string = ctx.root): 
     const run = await lintRun;
     return {
       ran: run.ran,
+      failed: run.failed ?? false,
       note: run.note ?? null,
       findings: run.findings
         .filter((f) => !NOT_PROJECT.test(f.file))
         .map<Finding>((f) => ({ source: 'eslint', severity: f.severity === 'error' ? 'medium' : 'low', location: `${f.file}:${f.line}`, message: f.message, ...(f.rule ? { rule: f.rule } : {}) })),
     };
   });
-  checks.eslint = eslint.ran ? `${eslint.findings.length} finding(s)` : `skipped: ${eslint.note ?? 'not configured'}`;
-  hunter.log(eslint.ran ? (eslint.findings.length ? 'warn' : 'success') : 'info', `ESLint: ${checks.eslint}`);
+  checks.eslint = eslint.ran ? `${eslint.findings.length} finding(s)` : eslint.failed ? `could not run: ${eslint.note ?? 'no report'}` : `skipped: ${eslint.note ?? 'not configured'}`;
+  if (eslint.failed) notRun.push({ check: 'eslint', why: eslint.note ?? 'no report' });
+  hunter.log(eslint.ran ? (eslint.findings.length ? 'warn' : 'success') : eslint.failed ? 'error' : 'info', `ESLint: ${checks.eslint}`);
 
   const tests = await ctx.step('ANALYZE', 'tests', async () => {
     const started = await testRun;
@@ -93,23 +98,26 @@ export async function scanProject(ctx: CommandContext, dir: string = ctx.root): 
   const db = await ctx.step('ANALYZE', 'database checks', async () => {
     try {
       const target = await openScanTarget(ctx.root);
-      if (!target) return { summary: 'skipped: no target database and no supabase/migrations', findings: [] as Finding[] };
+      if (!target) return { summary: 'skipped: no target database and no supabase/migrations', findings: [] as Finding[], failed: null };
       try {
         const findings = await databaseFindings(target.query);
-        return { summary: `${findings.length} finding(s) on the ${target.label}`, findings };
+        return { summary: `${findings.length} finding(s) on the ${target.label}`, findings, failed: null };
       } finally {
         await target.close();
       }
     } catch (error) {
-      return { summary: `failed: ${error instanceof Error ? error.message : String(error)}`, findings: [] as Finding[] };
+      const why = error instanceof Error ? error.message : String(error);
+      return { summary: `could not run: ${why}`, findings: [] as Finding[], failed: why };
     }
   });
   checks.database = db.summary;
-  hunter.log(db.findings.length ? 'warn' : db.summary.startsWith('failed') ? 'error' : 'success', `Database: ${db.summary}`);
+  if (db.failed !== null) notRun.push({ check: 'database checks', why: db.failed });
+  hunter.log(db.failed !== null ? 'error' : db.findings.length ? 'warn' : 'success', `Database: ${db.summary}`);
 
-  const report: ScanReport = { findings: [...tests.findings, ...db.findings, ...ts, ...eslint.findings], checks, at: new Date().toISOString() };
+  const report: ScanReport = { findings: [...tests.findings, ...db.findings, ...ts, ...eslint.findings], checks, notRun, at: new Date().toISOString() };
   withState(ctx, (state) => setKv(state, LAST_SCAN_KEY, report));
   const c = countBySeverity(report.findings);
-  hunter.log(report.findings.length ? 'warn' : 'success', `Scan found ${report.findings.length} issue(s): ${c.critical} critical, ${c.high} high, ${c.medium} medium, ${c.low} low`);
+  if (notRun.length) hunter.log('error', `Scan incomplete: ${notRun.map((n) => n.check).join(', ')} could not run`);
+  else hunter.log(report.findings.length ? 'warn' : 'success', `Scan found ${report.findings.length} issue(s): ${c.critical} critical, ${c.high} high, ${c.medium} medium, ${c.low} low`);
   return report;
 }

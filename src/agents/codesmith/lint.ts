@@ -40,6 +40,8 @@ export interface LintRun {
   readonly findings: LintFinding[];
   /** Why it did not run or could not be read. */
   readonly note?: string;
+  /** Configured, but it could not run or its report could not be read (not the same as "not configured"). */
+  readonly failed?: boolean;
 }
 
 interface EslintJson {
@@ -58,7 +60,7 @@ export async function lint(dir: string, files: readonly string[] = ['.'], signal
     parsed = JSON.parse(result.stdout) as EslintJson[];
   } catch {
     const why = (result.stderr.trim().split('\n')[0] ?? '') || `exit code ${result.code}`;
-    return { ran: false, findings: [], note: `eslint did not report: ${why}` };
+    return { ran: false, failed: true, findings: [], note: `eslint did not report: ${why}` };
   }
   const findings = parsed.flatMap((f) =>
     f.messages.map((m) => ({

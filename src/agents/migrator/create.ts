@@ -21,6 +21,8 @@ import { looksLikeSpec, parseSpec, SPEC_HELP, SpecError, type Change } from './s
 /** What a producer hands back: a file name and the two scripts. */
 interface Draft {
   readonly name: string;
+  /** The name was derived from the changes (numbered when taken), not chosen (refused when taken). */
+  readonly derived?: boolean;
   readonly up: string;
   readonly down: string;
 }
@@ -94,7 +96,7 @@ async function createMigration(ctx: CommandContext, what: string, produce: Produ
       created = await ctx.step('PLAN', 'write the migration and its rollback', async () => {
         const draft = await produce(base.catalog);
         const header = `-- ${clipRedacted(what.replace(/\s+/g, ' '), 300, engineOf(ctx).bus.redact)}\n-- Rollback: supabase/rollbacks/<this file's name>.down.sql\n\n`;
-        const w = writeMigration(home.dir, draft.name, header + draft.up, `-- Rollback of the migration of the same name in supabase/migrations\n\n${draft.down}`);
+        const w = writeMigration(home.dir, draft.name, header + draft.up, `-- Rollback of the migration of the same name in supabase/migrations\n\n${draft.down}`, new Date(), draft.derived ? 'number' : 'refuse');
         return { file: home.shown(w.file), rollbackFile: home.shown(w.rollbackFile), version: w.version };
       });
     } catch (err) {
@@ -143,7 +145,7 @@ async function fromSpec(ctx: CommandContext, specText: string, name: string | nu
     specText,
     async (catalog) => {
       const sql = generateMigration(changes, lookupFromCatalog(catalog));
-      return { name: name ?? nameOf(changes), up: sql.up, down: sql.down };
+      return { name: name ?? nameOf(changes), derived: name === null, up: sql.up, down: sql.down };
     },
     ticket,
   );
@@ -168,6 +170,7 @@ async function fromWords(ctx: CommandContext, description: string, name: string 
         ...catalog.slice(0, 400),
         'Answer with a snake_case file name, the migration SQL (up) and SQL that undoes it exactly (down).',
         'On existing tables prefer changes that do not block a live database: CREATE INDEX CONCURRENTLY, foreign keys NOT VALID then VALIDATE CONSTRAINT, new NOT NULL columns with a DEFAULT.',
+        'Supabase Data API rule (2026): every table created in public needs RLS enabled, explicit policies, explicit GRANTs to the roles that use it (anon, authenticated, service_role) and an index on each foreign key column; the down SQL revokes and drops what the up SQL added.',
       ].join('\n'),
       allowedTools: ['Read', 'Glob', 'Grep'],
       outputSchema: {
@@ -178,7 +181,7 @@ async function fromWords(ctx: CommandContext, description: string, name: string 
     });
     const draft = DraftSchema.safeParse(answer.structured);
     if (!draft.success) throw new CommandError('model_failed', 'the model did not answer with a migration (name, up and down SQL)');
-    return { name: name ?? draft.data.name, up: `${draft.data.up}\n`, down: `${draft.data.down}\n` };
+    return { name: name ?? draft.data.name, derived: name === null, up: `${draft.data.up}\n`, down: `${draft.data.down}\n` };
   }, ticket);
 }
 

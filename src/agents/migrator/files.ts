@@ -4,6 +4,7 @@
 //                                                          Supabase CLI never applies it
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { CommandError } from '../types.js';
 
 export interface MigrationFile {
   /** The timestamp prefix: the version in supabase_migrations.schema_migrations. */
@@ -73,12 +74,32 @@ export interface WrittenMigration {
   readonly rollbackPath: string;
 }
 
+/** What to do when the slug is taken: refuse (a name the user or model chose) or number it (a derived name). */
+export type SlugTaken = 'refuse' | 'number';
+
+/** The slug for `name`, unique among the existing migrations (`_2`, `_3`... when numbering). */
+export function uniqueSlug(existing: readonly MigrationFile[], name: string, onTaken: SlugTaken): string {
+  const base = slugify(name);
+  const taken = new Set(existing.map((m) => m.name));
+  if (!taken.has(base)) return base;
+  if (onTaken === 'refuse') {
+    const file = existing.find((m) => m.name === base)?.file ?? base;
+    throw new CommandError('migration_exists', `a migration named ${base} already exists (${file}): edit that one, or give this one another name`);
+  }
+  let n = 2;
+  while (taken.has(`${base}_${n}`)) n++;
+  return `${base}_${n}`;
+}
+
 /**
  * Writes a migration and its rollback. The version is `now` (bumped by a second while it is not
- * after the newest existing one, so files keep their order); files are never overwritten.
+ * after the newest existing one, so files keep their order); files are never overwritten, and
+ * no two migrations share a slug.
  */
-export function writeMigration(root: string, name: string, up: string, down: string, now = new Date()): WrittenMigration {
-  const existing = listMigrations(root).map((m) => m.version);
+export function writeMigration(root: string, name: string, up: string, down: string, now = new Date(), onTaken: SlugTaken = 'refuse'): WrittenMigration {
+  const all = listMigrations(root);
+  const slug = uniqueSlug(all, name, onTaken);
+  const existing = all.map((m) => m.version);
   const newest = existing.at(-1);
   let at = now;
   let version = versionAt(at);
@@ -86,7 +107,6 @@ export function writeMigration(root: string, name: string, up: string, down: str
     at = new Date(at.getTime() + 1000);
     version = versionAt(at);
   }
-  const slug = slugify(name);
   mkdirSync(migrationsDir(root), { recursive: true });
   mkdirSync(rollbacksDir(root), { recursive: true });
   const path = join(migrationsDir(root), `${version}_${slug}.sql`);

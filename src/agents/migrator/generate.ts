@@ -1,8 +1,11 @@
 // Spec changes -> migration SQL and its rollback. Changes to tables that already exist use the
 // lock-friendly forms (CREATE INDEX CONCURRENTLY, foreign keys NOT VALID then VALIDATE), so the
 // generated SQL passes the safety check; the rollback undoes the changes in reverse order.
+// A table created in an exposed schema follows the Data API rule of 2026: RLS on, explicit
+// policies, explicit GRANTs to the API roles, and an index on each foreign key.
 import type { CatalogSnapshot } from '../../services/postgres/catalog.js';
-import { SpecError, type Change, type ColumnSpec, type Reference } from './spec.js';
+import { isExposed } from '../../services/supabase/data-api.js';
+import { SpecError, type Change, type ColumnSpec, type PolicySpec, type Reference } from './spec.js';
 
 /** What the generator needs to know about the schema the existing migrations build. */
 export interface SchemaLookup {
@@ -89,9 +92,116 @@ function foreignKeySql(table: string, column: string, r: Reference): { up: strin
   };
 }
 
+const PRIVILEGES: Record<PolicySpec['command'], readonly string[]> = {
+  select: ['select'],
+  insert: ['insert'],
+  // An update or delete with a WHERE reads the rows it matches.
+  update: ['select', 'update'],
+  delete: ['select', 'delete'],
+  all: ['select', 'insert', 'update', 'delete'],
+};
+const ALL_PRIVILEGES = PRIVILEGES.all;
+
+/** A column that names the owning user: `user_id`/`owner_id` as uuid, or a uuid referencing auth.users. */
+function ownerColumn(columns: readonly ColumnSpec[]): ColumnSpec | undefined {
+  return (
+    columns.find((c) => c.type === 'uuid' && c.references?.table === 'auth.users') ??
+    columns.find((c) => c.type === 'uuid' && (c.name === 'user_id' || c.name === 'owner_id'))
+  );
+}
+
+function policySql(table: string, p: PolicySpec): string {
+  const parts = [`create policy ${q(p.name)} on ${qt(table)}`, `for ${p.command}`];
+  if (p.role) parts.push(`to ${q(p.role)}`);
+  if (p.using) parts.push(`using ${p.using}`);
+  if (p.check) parts.push(`with check ${p.check}`);
+  return `${parts.join(' ')};`;
+}
+
+/**
+ * RLS, policies and grants for a table created in an exposed schema. The spec's own policies for
+ * it decide which API roles get which privileges; without any, a table with an owner column gets
+ * owner-only policies for `authenticated`, and any other table stays with `service_role` (stated
+ * in the SQL, so the choice is visible). Returns the up statements and their rollback.
+ */
+function dataApiAccess(table: string, columns: readonly ColumnSpec[], specPolicies: readonly PolicySpec[]): { up: string[]; down: string[]; policies: readonly PolicySpec[] } {
+  const up = [`-- Data API (2026): tables in exposed schemas are visible only through explicit grants.`, `alter table ${qt(table)} enable row level security;`];
+  const down: string[] = [];
+  let policies = specPolicies;
+  const own: string[] = [];
+  if (policies.length === 0) {
+    const owner = ownerColumn(columns);
+    const t = shortName(table);
+    if (owner) {
+      const mine = `(select auth.uid()) = ${q(owner.name)}`;
+      policies = [
+        { name: `${t}_owner_select`, command: 'select', role: 'authenticated', using: `(${mine})` },
+        { name: `${t}_owner_insert`, command: 'insert', role: 'authenticated', check: `(${mine})` },
+        { name: `${t}_owner_update`, command: 'update', role: 'authenticated', using: `(${mine})`, check: `(${mine})` },
+        { name: `${t}_owner_delete`, command: 'delete', role: 'authenticated', using: `(${mine})` },
+      ];
+      // Created here with the table; spec policies are created by their own change.
+      own.push(...policies.map((p) => policySql(table, p)));
+      up.push(`-- Each signed-in user reads and writes only the rows whose ${owner.name} is theirs.`);
+    } else {
+      const p: PolicySpec = { name: `${t}_service_role_all`, command: 'all', role: 'service_role', using: '(true)', check: '(true)' };
+      policies = [p];
+      own.push(policySql(table, p));
+      up.push(
+        `-- No owner column: only the service role (server code) may use ${table}. To expose it to signed-in`,
+        `-- users, add a policy (enable rls on ${shortName(table)} policy <name> for select to authenticated using (...))`,
+        `-- and grant them the privileges it allows.`,
+      );
+    }
+  }
+  const grants = new Map<string, Set<string>>([['service_role', new Set(ALL_PRIVILEGES)]]);
+  for (const p of policies) {
+    const role = p.role ?? 'authenticated';
+    if (role !== 'anon' && role !== 'authenticated') continue;
+    const set = grants.get(role) ?? new Set<string>();
+    for (const priv of PRIVILEGES[p.command]) set.add(priv);
+    grants.set(role, set);
+  }
+  for (const [role, set] of grants) {
+    const privs = ALL_PRIVILEGES.filter((x) => set.has(x)).join(', ');
+    up.push(`grant ${privs} on table ${qt(table)} to ${q(role)};`);
+    down.push(`revoke ${privs} on table ${qt(table)} from ${q(role)};`);
+  }
+  up.push(...own);
+  for (const p of policies) if (!specPolicies.includes(p)) down.push(`drop policy if exists ${q(p.name)} on ${qt(table)};`);
+  return { up, down, policies };
+}
+
+/** An index on each foreign key column of a new table (not needed where a key or unique index covers it). */
+function foreignKeyIndexes(table: string, columns: readonly ColumnSpec[]): { up: string[]; down: string[] } {
+  const up: string[] = [];
+  const down: string[] = [];
+  for (const c of columns) {
+    if (!c.references || c.primaryKey || c.unique) continue;
+    const name = objectName(table, [c.name], 'idx');
+    up.push(`create index if not exists ${q(name)} on ${qt(table)} (${q(c.name)});`);
+    down.push(`drop index if exists ${qt(`${table.split('.')[0]}.${name}`)};`);
+  }
+  return { up, down };
+}
+
+/** Tables every Supabase database has (the schema catalog of app migrations leaves them out). */
+const PLATFORM_TABLES: ReadonlySet<string> = new Set(['auth.users', 'storage.buckets', 'storage.objects']);
+
+/** An index on a foreign key column; on an existing table built without blocking writes. */
+function fkIndex(table: string, column: string, fresh: boolean, down: string[]): string[] {
+  const name = objectName(table, [column], 'idx');
+  down.push(`drop index if exists ${qt(`${table.split('.')[0]}.${name}`)};`);
+  return [`create index${fresh ? '' : ' concurrently'} if not exists ${q(name)} on ${qt(table)} (${q(column)});`];
+}
+
 export function generateMigration(changes: readonly Change[], schema: SchemaLookup): GeneratedMigration {
   const created = new Set<string>();
-  const exists = (t: string): boolean => created.has(t) || schema.hasTable(t);
+  /** Tables whose RLS this migration turns on. */
+  const rlsOn = new Set<string>();
+  const specPolicies = (t: string): PolicySpec[] =>
+    changes.flatMap((c) => (c.op === 'enable_rls' && c.table === t && c.policy ? [c.policy] : []));
+  const exists = (t: string): boolean => created.has(t) || schema.hasTable(t) || PLATFORM_TABLES.has(t);
   const need = (t: string, what: string): void => {
     if (!exists(t)) throw new SpecError(`${what}: table ${t} does not exist in the schema the existing migrations build`);
   };
@@ -105,6 +215,15 @@ export function generateMigration(changes: readonly Change[], schema: SchemaLook
         up.push(`create table ${qt(c.table)} (\n${c.columns.map((col) => `  ${columnSql(col, true)}`).join(',\n')}\n);`);
         down.push(`drop table if exists ${qt(c.table)};`);
         created.add(c.table);
+        const indexes = foreignKeyIndexes(c.table, c.columns);
+        up.push(...indexes.up);
+        down.push(...indexes.down);
+        if (isExposed(c.table)) {
+          const access = dataApiAccess(c.table, c.columns, specPolicies(c.table));
+          up.push(access.up.join('\n'));
+          down.push(...access.down);
+          rlsOn.add(c.table);
+        }
         break;
       }
       case 'add_column': {
@@ -119,6 +238,7 @@ export function generateMigration(changes: readonly Change[], schema: SchemaLook
           up.push(...fk.up);
           down.push(fk.down);
         }
+        if (c.column.references && !c.column.unique && !c.column.primaryKey) up.push(...fkIndex(c.table, c.column.name, fresh, down));
         break;
       }
       case 'drop_column': {
@@ -143,21 +263,19 @@ export function generateMigration(changes: readonly Change[], schema: SchemaLook
         const fk = foreignKeySql(c.table, c.column, c.references);
         up.push(...fk.up);
         down.push(fk.down);
+        up.push(...fkIndex(c.table, c.column, created.has(c.table), down));
         break;
       }
       case 'enable_rls': {
         need(c.table, 'enable rls');
-        if (!schema.rlsEnabled(c.table)) {
+        if (!schema.rlsEnabled(c.table) && !rlsOn.has(c.table)) {
           up.push(`alter table ${qt(c.table)} enable row level security;`);
           down.push(`alter table ${qt(c.table)} disable row level security;`);
+          rlsOn.add(c.table);
         }
         const p = c.policy;
         if (p) {
-          const parts = [`create policy ${q(p.name)} on ${qt(c.table)}`, `for ${p.command}`];
-          if (p.role) parts.push(`to ${q(p.role)}`);
-          if (p.using) parts.push(`using ${p.using}`);
-          if (p.check) parts.push(`with check ${p.check}`);
-          up.push(`${parts.join(' ')};`);
+          up.push(policySql(c.table, p));
           down.push(`drop policy if exists ${q(p.name)} on ${qt(c.table)};`);
         }
         break;

@@ -120,13 +120,15 @@ export async function backupCreateHandler(ctx: CommandContext, a: OutputArgs & {
   });
   ctx.log('success', `Backup ${record.id} created (${humanBytes(record.sizeBytes)}, ${record.checksum?.slice(0, 19)}...)`);
   const view = backupView(record);
-  return ok(`backup ${record.id} of ${where(t)} created (${humanBytes(record.sizeBytes)}) by ${command}`, record, renderOutput(fmt(a), record, { rows: [view], columns: BACKUP_COLUMNS }));
+  // The platform has no on-demand backup: on a linked project this is our own logical dump.
+  const how = t.kind === 'linked' ? '; the platform offers no on-demand backup, so this is a logical dump (pg_dump) through SUPABASE_DB_URL, kept in .agentdeck/backups' : '';
+  return ok(`backup ${record.id} of ${where(t)} created (${humanBytes(record.sizeBytes)}) by ${command}${how}`, record, renderOutput(fmt(a), record, { rows: [view], columns: BACKUP_COLUMNS }));
 }
 
 export async function backupDeleteHandler(ctx: CommandContext, a: OutputArgs & { id: string }): Promise<CommandResult> {
   const t = resolveTarget(ctx);
   if (t.kind === 'linked' && isPlatformId(a.id)) {
-    throw new CommandError('platform_backup', `platform backup ${a.id} cannot be deleted: the platform keeps its backups for the plan's retention period; only backups agentdeck made can be deleted`);
+    throw new CommandError('platform_backup', `platform backup ${a.id} cannot be deleted: the platform has no endpoint to delete backups and keeps them for the plan's retention period; only backups agentdeck made can be deleted`);
   }
   const record = await withOpsState(ctx, (s) => findRecord(s, a.id, targetName(t)));
   await approve(ctx, 'databaseDestructive', {

@@ -49,7 +49,9 @@ export function resolveTarget(ctx: CommandContext): OpsTarget {
   const key = `${config.baseUrl} ${config.ref}`;
   let rateLimit = rateLimits.get(key);
   if (!rateLimit) rateLimits.set(key, (rateLimit = { limit: null, remaining: null, resetAt: null }));
-  const client = createManagementClient(config, { signal: ctx.signal, rateLimit });
+  // SUPABASE_API_TIMEOUT_MS: the time one call may take (slow links; tests), else the client's default.
+  const timeout = Number(env.SUPABASE_API_TIMEOUT_MS);
+  const client = createManagementClient(config, { signal: ctx.signal, rateLimit, ...(Number.isInteger(timeout) && timeout > 0 ? { timeoutMs: timeout } : {}) });
   return { kind: 'linked', ref: client.projectRef(), client, api: platform(client), env };
 }
 

@@ -1,6 +1,7 @@
 // Backups of a linked project on the platform: list, restore and point-in-time restore (both
 // followed until the project is healthy again), and the platform's daily schedule.
 import { renderOutput, type OutputFormat } from '../../services/format/output.js';
+import { ManagementApiError } from '../../services/supabase/management-errors.js';
 import type { PlatformBackup, PlatformBackups } from '../../services/supabase/platform.js';
 import { CommandError, ok, type CommandContext, type CommandResult } from '../types.js';
 import { approve, type LinkedTarget } from './context.js';
@@ -52,7 +53,18 @@ export async function restorePlatformBackup(ctx: CommandContext, t: LinkedTarget
   if (dryRun) return ok(`dry run: would ${summary}`, { dryRun: true, backup: platformBackupView(backup) });
   await approve(ctx, 'databaseDestructive', { tool: command, args: { id }, target: t.ref, summary, confirmText: id });
   await ctx.step('EXECUTE', 'request the restore', async () => {
-    await t.api.restoreBackup(backup.id);
+    try {
+      await t.api.restoreBackup(backup.id);
+    } catch (error) {
+      // Restore by id is marked internal in the platform's spec: personal tokens may be refused.
+      if (error instanceof ManagementApiError && (error.status === 401 || error.status === 403 || error.status === 404)) {
+        throw new CommandError(
+          'restore_not_public',
+          `the platform refused to restore backup ${id} (HTTP ${error.status}): restore by id is an internal endpoint that may refuse access tokens; restore it in the dashboard (Database > Backups), or use "backup pitr restore <time>" when point-in-time recovery is on`,
+        );
+      }
+      throw error;
+    }
     ctx.log('info', `restore of backup ${id} requested; following its progress`);
     return { requested: true };
   });

@@ -21,5 +21,5 @@ export async function securityPoliciesHandler(ctx: CommandContext, a: OutputArgs
 export async function securityAuditHandler(ctx: CommandContext, a: OutputArgs): Promise<CommandResult> {
   const t = resolveTarget(ctx);
   if (t.kind === 'linked') return auditResult(await linkedFindings(t), `project ${t.ref}`, fmt(a));
-  return withLocalDb(ctx.root, t.env, async (db) => auditResult(await runCatalogLints((sql) => db.query(sql)), 'the local database', fmt(a)));
+  return withLocalDb(ctx.root, t.env, async (db) => auditResult({ findings: await runCatalogLints((sql) => db.query(sql)), notRun: [] }, 'the local database', fmt(a)));
 }

@@ -1,6 +1,7 @@
 // Our own security audit: catalog queries that report findings under the names of the Supabase
 // database linter (the platform's security advisor), so local and platform findings read alike.
 // They run on any Postgres (PGlite locally, the platform's query endpoint for a linked project).
+import { EXPOSED_SCHEMAS, noDataApiGrantsSql, sqlList } from '../../services/supabase/data-api.js';
 
 export type LintLevel = 'ERROR' | 'WARN' | 'INFO';
 
@@ -112,6 +113,16 @@ export const LINTS: readonly Lint[] = [
     fix: 'Use app_metadata (set by the server only) or a table you control in the policy instead.',
   },
   {
+    // Not one of the advisor's lints: the 2026 Data API rule (tables need explicit grants).
+    name: 'table_not_in_data_api',
+    number: '',
+    title: 'Not visible to the Data API',
+    level: 'WARN',
+    sql: noDataApiGrantsSql('$SCHEMAS'),
+    detail: (o) => `${o} is in an exposed schema but no API role (anon, authenticated, service_role) has a grant on it, so supabase-js and GraphQL cannot see it.`,
+    fix: 'GRANT the privileges each role needs (e.g. GRANT SELECT, INSERT, UPDATE, DELETE ON ... TO authenticated, service_role) alongside its RLS policies. https://supabase.com/docs/guides/api/securing-your-api',
+  },
+  {
     name: 'extension_in_public',
     number: '0014',
     title: 'Extension in Public',
@@ -145,15 +156,12 @@ export const LINTS: readonly Lint[] = [
 
 export function remediationUrl(name: string): string {
   const lint = LINTS.find((l) => l.name === name);
+  if (lint && !lint.number) return '';
   return lint ? `${DOCS}${lint.number}_${lint.name}` : `${DOCS}${name}`;
 }
 
-function sqlList(schemas: readonly string[]): string {
-  return schemas.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ');
-}
-
 /** Runs every lint and returns its findings, most severe first. */
-export async function runCatalogLints(query: QueryRows, schemas: readonly string[] = ['public']): Promise<Finding[]> {
+export async function runCatalogLints(query: QueryRows, schemas: readonly string[] = EXPOSED_SCHEMAS): Promise<Finding[]> {
   const findings: Finding[] = [];
   const list = sqlList(schemas);
   for (const lint of LINTS) {
@@ -166,7 +174,7 @@ export async function runCatalogLints(query: QueryRows, schemas: readonly string
         level: lint.level,
         object,
         detail: lint.detail(object),
-        remediation: `${lint.fix} ${remediationUrl(lint.name)}`,
+        remediation: `${lint.fix} ${remediationUrl(lint.name)}`.trim(),
         source: 'catalog',
       });
     }

@@ -254,9 +254,11 @@ export async function checkHealth(ctx: CommandContext, options: { timeoutMs?: nu
 
 function healthSummary(report: HealthReport): string {
   const count = (s: string): number => report.results.filter((r) => r.status === s).length;
-  const failingNames = report.results.filter((r) => r.status === 'failing').map((r) => r.label);
-  const head = `Health: ${count('ok')} ok, ${count('not_configured')} not configured, ${failingNames.length} failing`;
-  return failingNames.length ? `${head} (${failingNames.join(', ')})` : head;
+  const names = (s: string): string => {
+    const list = report.results.filter((r) => r.status === s).map((r) => r.label);
+    return list.length ? ` (${list.join(', ')})` : '';
+  };
+  return `Health: ${count('ok')} ok, ${count('not_configured')} not configured${names('not_configured')}, ${count('failing')} failing${names('failing')}`;
 }
 
 function healthResult(report: HealthReport, data: unknown, lines: string[]): CommandResult {

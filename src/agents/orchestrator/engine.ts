@@ -265,7 +265,7 @@ export function createEngine(options: EngineOptions): Engine {
     // Waiting on an approval another run filed for the same action: this run has nothing of its own to wait for.
     const duplicate = result.status === 'waiting_approval' && result.approvalId !== undefined && getApproval(state, result.approvalId)?.runId !== run.id;
     const status: RunStatus = duplicate ? 'cancelled' : result.status === 'cancelled' && result.error?.code === 'interrupted' ? 'interrupted' : result.status;
-    const level = result.ok ? 'success' : duplicate || status === 'waiting_approval' || status === 'interrupted' ? 'warn' : 'error';
+    const level = result.ok ? 'success' : duplicate || status === 'waiting_approval' || status === 'interrupted' || status === 'incomplete' ? 'warn' : 'error';
     state.tx(() => {
       updateRun(state, run.id, {
         status,

@@ -14,6 +14,8 @@ export const RUN_STATUSES = [
   'needs_model',
   'needs_manual',
   'not_available',
+  /** Finished, but a check within it could not run. */
+  'incomplete',
   'cancelled',
   'interrupted',
   /** Asked to stop at the next safe point (another process may own the run). */

@@ -7,6 +7,7 @@ import { failureLabel, resolveArgv, runTests, summarizeTests, type TestRunResult
 import { branchExists, commitsAhead, git, gitRaw } from '../../services/git/git.js';
 import { appendAudit } from '../../services/state/audit.js';
 import { stepCommit, withStepTrailer } from '../../services/git/step-commit.js';
+import { loadEnv } from '../../services/config/env.js';
 import { MIGRATIONS_DIR } from '../migrator/files.js';
 import { deploymentOfStep, finishDeployment, insertDeployment, patchDeploymentData, rolledBackDeployments, type DeployEnv } from './deployments.js';
 import { mergeBranch, revertMerge, worktreeOf, type MergeOutcome } from './merge.js';
@@ -37,6 +38,17 @@ export async function runStagedTests(ctx: CommandContext, staged: Staged): Promi
 }
 
 /**
+ * The project's `.env` values for deploy commands (`supabase db push --db-url "$SUPABASE_DB_URL"`);
+ * the process environment still wins. SUPABASE_YES (the Supabase CLI's "yes to every hosted
+ * change") counts only when set in the shell, never from a file.
+ */
+function deployEnv(root: string): Record<string, string> {
+  const values: Record<string, string> = { ...loadEnv(root, {}).all };
+  delete values.SUPABASE_YES;
+  return values;
+}
+
+/**
  * Runs the configured deploy commands for `env` in `cwd`, each as its own durable step: a resumed
  * run does not run again a command that had finished. A command killed while it ran runs again on
  * resume; it gets `AGENTDECK_STEP_ID` (stable across resumes) to recognise its earlier attempt.
@@ -56,7 +68,7 @@ export async function runDeployCommands(
       stage.log('info', `$ ${argv.join(' ')}`);
       const result = await runProcess(cmd, args, {
         cwd,
-        env: { AGENTDECK_ENV: env, ...vars, AGENTDECK_STEP_ID: step.id },
+        env: { ...deployEnv(ctx.root), ...definedOnly(process.env), AGENTDECK_ENV: env, ...vars, AGENTDECK_STEP_ID: step.id },
         signal: ctx.signal,
         timeoutMs: 900_000,
         onLine: outputStream(stage, `deploy.${env}`),
@@ -83,6 +95,10 @@ export async function onceOnBranch(
   const done = await stepCommit(root, `refs/heads/${target}`, step.id);
   if (done) return { worktree: await worktree(), mergeSha: done };
   return commit((text) => withStepTrailer(text, step.id));
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
 /** Migration files the branch adds relative to its base. */
@@ -175,6 +191,7 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
   );
   stage.log('info', `Deploying ${ticketId} to ${env} (${deployment.id})...`, { deploymentId: deployment.id });
   let mergeSha: string | null = null;
+  let deployCommands: number;
   let restoreSha: string | null = null;
   try {
     let worktree: string | null = null;
@@ -219,7 +236,7 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
       worktree = merged.worktree;
       stage.log('success', `Merged ${short} (${staged.branch}) into ${target} (${mergeSha.slice(0, 12)})`);
     }
-    await runDeployCommands(ctx, env, worktree as string, { AGENTDECK_TICKET: ticketId, AGENTDECK_DEPLOYMENT: deployment.id, AGENTDECK_COMMIT: mergeSha ?? '' });
+    deployCommands = await runDeployCommands(ctx, env, worktree as string, { AGENTDECK_TICKET: ticketId, AGENTDECK_DEPLOYMENT: deployment.id, AGENTDECK_COMMIT: mergeSha ?? '' });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     withState(ctx, (state) => {
@@ -229,6 +246,9 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
     stage.log('error', `Deployment ${deployment.id} failed: ${message}`);
     throw error;
   }
+  // "Successful" only when a deploy step ran: without one, only the branch moved.
+  const deployed = deployCommands > 0;
+  const notDeployed = `no deploy command configured for ${env} (set deploy.${env} in agentdeck.config.json)`;
   // One step: the row, its audit entry and the announcement happen once, also across a resume.
   const done = await ctx.step('EXECUTE', `finish deployment of ${ticketId} to ${env}`, async () => {
     const row = withState(ctx, (state) => {
@@ -244,15 +264,19 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
       });
       return finished;
     });
-    deploymentEvent(stage, 'success', `${env === 'staging' ? 'Staging' : 'Production'} deployment successful: ${deployment.id}`, {
-      deployment: { id: deployment.id, env, ticketId, status: 'succeeded', mergeSha },
-    });
+    deploymentEvent(
+      stage,
+      deployed ? 'success' : 'warn',
+      deployed ? `${env === 'staging' ? 'Staging' : 'Production'} deployment successful: ${deployment.id}` : `${deployment.id}: merged into ${target}; ${notDeployed}`,
+      { deployment: { id: deployment.id, env, ticketId, status: 'succeeded', mergeSha } },
+    );
     return row;
   }, { nothingToUndo: true });
+  const what = deployed ? `deployed to ${env} as ${deployment.id} (${target} at ${(mergeSha ?? '').slice(0, 12)})` : `merged into ${target} at ${(mergeSha ?? '').slice(0, 12)} as ${deployment.id}; ${notDeployed}`;
   return {
     ok: true,
     status: 'done',
-    message: `${ticketId} deployed to ${env} as ${deployment.id} (${target} at ${(mergeSha ?? '').slice(0, 12)})${testSummary ? `; tests: ${testSummary}` : ''}`,
+    message: `${ticketId} ${what}${testSummary ? `; tests: ${testSummary}` : ''}`,
     data: { deployment: done, tests: testSummary, migrations },
   };
 }

@@ -2,11 +2,14 @@
 // vendored spec (management-api.d.ts), on the resilient fetch (timeouts, rate limits, retries).
 // Every failure becomes a ManagementApiError with one clear line; the token never appears in one.
 import createClient, { type Client } from 'openapi-fetch';
-import type { paths } from './management-api.js';
+import type { paths as vendoredPaths } from './management-api.js';
+import type { paths as newerPaths } from './management-api-newer.js';
 import { httpError, ManagementApiError, transportError, type ErrorSubject } from './management-errors.js';
 import { createResilientFetch, DEFAULT_TIMEOUT_MS, resetDelayMs, type RateLimitState, type ResilientFetchOptions } from './resilient-fetch.js';
 
-export type { paths as ManagementPaths } from './management-api.js';
+/** The vendored spec's operations and the hand-written newer ones (management-api-newer.d.ts). */
+type paths = vendoredPaths & newerPaths;
+export type ManagementPaths = paths;
 
 export const DEFAULT_API_URL = 'https://api.supabase.com';
 

@@ -16,7 +16,9 @@ export function healthLight(health: DeckState['health']): HealthLight {
   if (!health) return { color: 'gray', label: 'CHECKING' };
   if (health.some((c) => c.status === 'failing')) return { color: 'red', label: 'DEGRADED' };
   if (health.length > 0 && health.every((c) => c.status === 'not_configured')) return { color: 'yellow', label: 'NOT CONFIGURED' };
-  return { color: 'green', label: 'OPTIMAL' };
+  // Green means every configured check passed; what is not configured is still said (`health` names them).
+  const unset = health.filter((c) => c.status === 'not_configured').length;
+  return { color: 'green', label: unset ? `OK · ${unset} NOT CONFIGURED` : 'OPTIMAL' };
 }
 
 /** The specialists, as in the user's sketch (`Active Agents: 3/5`); the orchestrator is always there. */

@@ -24,8 +24,8 @@ export function statusOf(ui: StatusLineProps['ui'], now: number): { text: string
   if (ui.notice) return { text: ui.notice, color: 'yellow' };
   const o = ui.outcome;
   if (o) {
-    const mark = o.ok ? '✓' : o.status === 'waiting_approval' ? '⚑' : o.status === 'needs_model' ? '⚠' : '✗';
-    const color = o.ok ? 'green' : o.status === 'waiting_approval' || o.status === 'needs_model' ? 'yellow' : 'red';
+    const mark = o.ok ? '✓' : o.status === 'waiting_approval' ? '⚑' : o.status === 'needs_model' || o.status === 'incomplete' ? '⚠' : '✗';
+    const color = o.ok ? 'green' : o.status === 'waiting_approval' || o.status === 'needs_model' || o.status === 'incomplete' ? 'yellow' : 'red';
     return { text: `${mark} ${o.message}${o.lines.length ? '  (Enter on the run shows details)' : ''}`, color };
   }
   return null;

@@ -11,6 +11,7 @@ import { countBySeverity, findingLines, sortFindings, type Finding } from '../..
 import { keywords } from '../../../src/agents/bughunter/evidence.js';
 import { parseTscOutput } from '../../../src/agents/bughunter/tsc.js';
 import { openTarget } from '../../../src/services/postgres/index.js';
+import { exitCodeOf } from '../../../src/cli/print.js';
 import { buildSampleApp, type SampleApp } from '../../fixtures/sample-app/build.js';
 import { makeContext, type TestContext } from '../../helpers/context.js';
 
@@ -241,8 +242,15 @@ describe('database checks on the target database', () => {
     const t = makeContext({ root: app.root, run: false });
     try {
       const r = await t.engine.dispatch('bugs scan', { initiator: 'you' });
-      const { checks } = r.data as { checks: Record<string, string> };
-      expect(checks.database).toMatch(/^failed: supabase\/migrations\/20250301000000_broken\.sql does not apply to a fresh database: .*nope/);
+      const { checks, incomplete } = r.data as { checks: Record<string, string>; incomplete: { check: string; why: string }[] };
+      expect(checks.database).toMatch(/^could not run: supabase\/migrations\/20250301000000_broken\.sql does not apply to a fresh database: .*nope/);
+      // A check that could not run is never a clean scan: not ok, status incomplete, naming the check.
+      expect(r.ok).toBe(false);
+      expect(r.status).toBe('incomplete');
+      expect(exitCodeOf(r)).toBe(3);
+      expect(r.message).toMatch(/^incomplete: database checks could not run \(supabase\/migrations\/20250301000000_broken\.sql does not apply/);
+      expect(incomplete.map((n) => n.check)).toEqual(['database checks']);
+      expect(t.lines().join('\n')).toContain('[BUGHUNTER] ✗ Scan incomplete: database checks could not run');
     } finally {
       t.cleanup();
       app.cleanup();

@@ -177,7 +177,7 @@ describe('health and system status', () => {
     const r = await run('health');
     expect(r.ok).toBe(false);
     expect(r.error?.code).toBe('unhealthy');
-    expect(r.message).toMatch(/^Health: \d+ ok, \d+ not configured, \d+ failing \(.*Database.*\)$/);
+    expect(r.message).toMatch(/^Health: \d+ ok, \d+ not configured \(.*\), \d+ failing \(.*Database.*\)$/);
     const text = r.lines!.join('\n');
     expect(text).toMatch(/✗ Database\s+failing: cannot connect with DATABASE_URL/);
     expect(text).toMatch(/✓ State db\s+ok/);
@@ -199,6 +199,9 @@ describe('health and system status', () => {
       const report = JSON.parse(h.lines!.join('\n')) as { ok: boolean; results: { id: string }[] };
       expect(report.ok).toBe(true);
       expect(report.results.map((x) => x.id)).toContain('database');
+      // Ok, and it names what is not configured, the local database among them.
+      expect(h.message).toMatch(/^Health: \d+ ok, \d+ not configured \(.*Database.*\), 0 failing$/);
+      expect(h.lines!.join('\n')).toContain('the local database under .agentdeck/ is in use');
       const s = await run('system status');
       expect(s.ok).toBe(true);
       expect(s.lines![0]).toBe('Health');

@@ -169,6 +169,12 @@ insert into public.customers (email) select 'c' || g || '@example.com' from gene
     expect(t.lines()).toContain('[MIGRATOR] ✓ Analyzing current schema');
     expect(t.lines().some((l) => l.startsWith('[MIGRATOR] ✓ Migration ready: supabase/migrations/'))).toBe(true);
 
+    // The generated SQL grants to the Data API roles, which a Supabase database has (the local
+    // database gets them from its Supabase bootstrap; created here where that is not yet so).
+    expect(readFileSync(join(t.root, data.file), 'utf8')).toContain('grant select, insert, update, delete on table public.customer_preferences to service_role;');
+    await db.exec(`do $$ begin
+      if not exists (select 1 from pg_roles where rolname = 'service_role') then create role service_role nologin bypassrls; end if;
+    end $$;`);
     const applied = await run('migrate execute');
     expect(applied.status).toBe('done');
     expect(applied.lines?.[0]).toMatch(/create_customer_preferences.*\(outside a transaction\)$/);

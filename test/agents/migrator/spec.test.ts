@@ -90,11 +90,15 @@ describe('generating SQL from the spec', () => {
     expect(out.up).toContain('create policy p on public.customers for all using (true);');
     const report = await checkMigration(out.up);
     expect(report.findings).toEqual([]);
+    // Every foreign key gets an index, built without blocking writes on an existing table.
+    expect(out.up).toContain('create index concurrently if not exists customers_owner_id_idx on public.customers (owner_id);');
     expect(out.down.split('\n').filter(Boolean)).toEqual([
       'drop policy if exists p on public.customers;',
       'alter table public.customers disable row level security;',
+      'drop index if exists public.customers_id_idx;',
       'alter table public.customers drop constraint if exists customers_id_fkey;',
       'drop index if exists public.customers_score_idx;',
+      'drop index if exists public.customers_owner_id_idx;',
       'alter table public.customers drop constraint if exists customers_owner_id_fkey;',
       'alter table public.customers drop column if exists owner_id;',
     ]);

@@ -1,21 +1,23 @@
 // The Ops commands on a linked project, through the engine's dispatch path, against the local
 // fake Management API (which checks every request against the vendored spec) and, for the logical
 // dumps, Debian's PostgreSQL 15 as the project's database.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../../src/agents/types.js';
 import { toolFor } from '../../../src/agents/ops/pg-backup.js';
-import { startFakeManagementApi, type FakeManagementApi } from '../../fakes/management-api/server.js';
-import { makeContext, type TestContext } from '../../helpers/context.js';
+import type { FakeManagementApi } from '../../fakes/management-api/server.js';
+import type { TestContext } from '../../helpers/context.js';
+import { useLinkedProject } from './linked-setup.js';
 import { startPg15, type Pg15 } from './pg15.js';
 
-const VARS = ['SUPABASE_ACCESS_TOKEN', 'SUPABASE_PROJECT_REF', 'SUPABASE_DB_URL', 'DATABASE_URL', 'SUPABASE_API_URL', 'AGENTDECK_OPS_TARGET', 'AGENTDECK_POLL_MS'];
-const saved: Record<string, string | undefined> = {};
-
+const linked = useLinkedProject();
 let fake: FakeManagementApi;
 let t: TestContext;
+beforeAll(() => {
+  ({ fake, t } = linked);
+});
 
 function run(line: string): Promise<CommandResult> {
-  return t.engine.dispatch(line, { initiator: 'you' });
+  return linked.run(line);
 }
 
 async function approved(line: string, confirm?: string): Promise<CommandResult> {
@@ -30,33 +32,6 @@ async function approved(line: string, confirm?: string): Promise<CommandResult> 
 function progressOf(operation: string): string[] {
   return t.events.filter((e) => (e.data as { progress?: { operation: string } } | undefined)?.progress?.operation === operation).map((e) => e.message);
 }
-
-beforeAll(async () => {
-  for (const k of VARS) saved[k] = process.env[k];
-  fake = await startFakeManagementApi({ polls: 2 });
-  process.env.SUPABASE_API_URL = fake.url;
-  process.env.SUPABASE_ACCESS_TOKEN = fake.token;
-  process.env.SUPABASE_PROJECT_REF = fake.ref;
-  process.env.AGENTDECK_POLL_MS = '5';
-  delete process.env.SUPABASE_DB_URL;
-  delete process.env.DATABASE_URL;
-  delete process.env.AGENTDECK_OPS_TARGET;
-  t = makeContext({ agent: 'ops', secrets: [fake.token] });
-});
-
-afterAll(async () => {
-  t.cleanup();
-  await fake.close();
-  for (const k of VARS) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
-});
-
-afterEach(() => {
-  expect(fake.violations).toEqual([]);
-  fake.reset();
-});
 
 describe('backups on the platform', () => {
   it('lists platform backups', async () => {
@@ -210,7 +185,8 @@ describe('platform failures are one line', () => {
   it('403 on a restore', async () => {
     fake.inject({ kind: 'status', status: 403, match: 'v1-restore-physical-backup' });
     const r = await approved('backup restore 101', '101');
-    expect(r.message).toMatch(/^restore backup failed \(HTTP 403: Forbidden resource\): the token may not do this on project abcdefghijklmnopqrst/);
+    // Restore by id is internal on the platform: the refusal says what to do instead.
+    expect(r.message).toMatch(/^the platform refused to restore backup 101 \(HTTP 403\): restore by id is an internal endpoint/);
   });
 
   it('429 is waited out', async () => {

@@ -1,6 +1,6 @@
 // StageAgent on real git repositories (the sample app), through the real engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandResult } from '../../../src/agents/types.js';
 import { ensureIgnoreRules, stagedDirName, stamp } from '../../../src/agents/stage/layout.js';
@@ -88,7 +88,15 @@ describe('StageAgent on the sample app', () => {
   beforeAll(() => {
     app = buildSampleApp({
       allTestsPass: true,
-      config: { deploy: { staging: [['node', '-e', "console.log('deploying ' + process.env.AGENTDECK_TICKET + ' to ' + process.env.AGENTDECK_ENV)"]] } },
+      config: {
+        deploy: {
+          staging: [
+            ['node', '-e', "console.log('deploying ' + process.env.AGENTDECK_TICKET + ' to ' + process.env.AGENTDECK_ENV)"],
+            // The project's .env reaches deploy commands (supabase db push --db-url ...), SUPABASE_YES from a file never does.
+            ['node', '-e', "console.log('db ' + process.env.SUPABASE_DB_URL + ' yes ' + (process.env.SUPABASE_YES ?? 'unset'))"],
+          ],
+        },
+      },
     });
     t = makeContext({ root: app.root, run: false });
   });
@@ -119,6 +127,10 @@ describe('StageAgent on the sample app', () => {
   });
 
   it('deploys to staging with the configured commands, streaming their output as events', async () => {
+    writeFileSync(join(app.root, '.env'), 'SUPABASE_DB_URL=postgresql://deployer@127.0.0.1:5/app\nSUPABASE_YES=1\n');
+    appendFileSync(join(app.root, '.git/info/exclude'), '/.env\n');
+    const savedYes = process.env.SUPABASE_YES;
+    delete process.env.SUPABASE_YES;
     const id = await stageChange('Add a banner', 'lib/banner.ts', "export const banner = 'hello';\n");
     const dry = await run(`deploy staging --ticket ${id} --dry-run`);
     expect(dry.status).toBe('done');
@@ -126,11 +138,13 @@ describe('StageAgent on the sample app', () => {
     expect(app.git('branch', '--list', 'staging')).toBe('');
 
     const r = await run(`deploy staging --ticket ${id}`);
+    if (savedYes !== undefined) process.env.SUPABASE_YES = savedYes;
     expect(r.status).toBe('done');
+    expect(r.message).toContain(`${id} deployed to staging as `);
     expect(app.git('show', 'staging:lib/banner.ts')).toContain('hello');
     const output = t.events.filter((e) => e.kind === 'output' && e.data?.source === 'deploy.staging');
-    expect(output.map((e) => e.message)).toEqual([`deploying ${id} to staging`]);
-    expect(t.events.some((e) => e.kind === 'deployment' && e.level === 'success')).toBe(true);
+    expect(output.map((e) => e.message)).toEqual([`deploying ${id} to staging`, 'db postgresql://deployer@127.0.0.1:5/app yes unset']);
+    expect(t.events.some((e) => e.kind === 'deployment' && e.level === 'success' && e.message.startsWith('Staging deployment successful'))).toBe(true);
     const rows = listDeployments(t.state).filter((d) => d.ticketId === id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ env: 'staging', status: 'succeeded', branch: `agentdeck/${id}` });
@@ -138,6 +152,7 @@ describe('StageAgent on the sample app', () => {
 
     const twice = await run(`deploy staging --ticket ${id}`);
     expect(twice.message).toContain('nothing to deploy');
+    rmSync(join(app.root, '.env'));
   });
 
   it('refuses a deploy whose merge conflicts, leaving the deploy branch as it was', async () => {
@@ -178,8 +193,14 @@ describe('StageAgent on the sample app', () => {
     const id = await stageChange('Header text', 'lib/header.ts', "export const header = 'v2';\n");
     const waiting = await run(`deploy production --ticket ${id}`);
     const approval = waiting.approvalId ?? /APR-\d+/.exec(waiting.message)?.[0];
+    const before = t.events.length;
     const r = await run(`approve ${approval} --confirm ${id}`);
     expect(r.status).toBe('done');
+    // No deploy.production configured: only the branch moved, and it says so (never "successful").
+    expect(r.message).toMatch(new RegExp(`^Approved APR-\\d+; ${id} merged into \\S+ at [0-9a-f]{12} as DEPLOY-\\d{4}-\\d{3}; no deploy command configured for production \\(set deploy\\.production in agentdeck\\.config\\.json\\)`));
+    const deployEvents = t.events.slice(before).filter((e) => e.kind === 'deployment');
+    expect(deployEvents.some((e) => e.message.includes('successful'))).toBe(false);
+    expect(deployEvents.some((e) => e.level === 'warn' && e.message.includes('no deploy command configured for production'))).toBe(true);
     expect(readFileSync(join(app.root, 'lib/header.ts'), 'utf8')).toContain('v2');
     const rb = await run(`rollback ${id} --dry-run`);
     expect(rb.message).toContain('would roll back');

@@ -37,13 +37,31 @@ interface Route {
 }
 
 export const SPEC_PATH = join(dirname(fileURLToPath(import.meta.url)), 'openapi.json');
+/** Operations newer than the vendored spec, written by hand (see its info.description). */
+export const NEWER_SPEC_PATH = join(dirname(fileURLToPath(import.meta.url)), 'newer-openapi.json');
+
+type SpecDoc = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> }; 'x-extends'?: Record<string, Record<string, Schema>> };
+
+/** The vendored spec with the newer operations, their schemas and the properties they add merged in. */
+function loadSpec(path: string, newer: string | null): SpecDoc {
+  const spec = JSON.parse(readFileSync(path, 'utf8')) as SpecDoc;
+  if (!newer) return spec;
+  const extra = JSON.parse(readFileSync(newer, 'utf8')) as SpecDoc;
+  for (const [p, item] of Object.entries(extra.paths)) spec.paths[p] = { ...spec.paths[p], ...item };
+  Object.assign(spec.components.schemas, extra.components.schemas);
+  for (const [name, props] of Object.entries(extra['x-extends'] ?? {})) {
+    const target = spec.components.schemas[name] as { properties?: Record<string, Schema> } | undefined;
+    if (target) target.properties = { ...target.properties, ...props };
+  }
+  return spec;
+}
 
 export class ManagementSpec implements SchemaContext {
-  private readonly spec: { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
+  private readonly spec: SpecDoc;
   private readonly routes: Route[] = [];
 
-  constructor(path = SPEC_PATH) {
-    this.spec = JSON.parse(readFileSync(path, 'utf8')) as typeof this.spec;
+  constructor(path = SPEC_PATH, newer: string | null = NEWER_SPEC_PATH) {
+    this.spec = loadSpec(path, newer);
     for (const [template, item] of Object.entries(this.spec.paths)) {
       const names: string[] = [];
       const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_m, name: string) => {

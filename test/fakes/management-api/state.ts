@@ -1,6 +1,7 @@
 // The fake platform's project: backups, schedule, pooler endpoints (with read replicas), Postgres
 // config, network restrictions, advisors, SSL enforcement and a SQL endpoint answering from a
 // table of canned rows. Asynchronous operations finish after `polls` reads of their status.
+// Network restriction changes wait for a review, as on today's platform (newer-openapi.json).
 import type { MatchedOperation } from './spec.js';
 
 type Json = Record<string, unknown>;
@@ -23,8 +24,21 @@ export interface FakeState {
   scheduleAllowed: boolean;
   pooler: Json[];
   postgresConfig: Json;
-  network: { entitlement: string; config: { dbAllowedCidrs: string[]; dbAllowedCidrsV6: string[] }; status: 'stored' | 'applied'; updated_at?: string; applied_at?: string; old_config?: Json };
+  network: {
+    entitlement: string;
+    config: { dbAllowedCidrs: string[]; dbAllowedCidrsV6: string[] };
+    status: 'stored' | 'applied';
+    updated_at?: string;
+    applied_at?: string;
+    old_config?: Json;
+    pending_change?: { config: { dbAllowedCidrs: string[]; dbAllowedCidrsV6: string[] }; requested_at: string; requested_by?: string };
+  };
+  /** true (today's platform): a PATCH leaves a pending change that a review applies; false: it applies at once. */
+  networkReview: boolean;
   advisors: Json[];
+  /** false: the platform has no v2 advisors run endpoint yet (answers 404). */
+  advisorsV2: boolean;
+  bans: string[];
   ssl: { currentConfig: { database: boolean }; appliedSuccessfully: boolean };
   /** Rows answered by POST .../database/query, by a substring of the SQL. */
   queryRows: { match: string; rows: Json[] }[];
@@ -88,6 +102,9 @@ export function initialState(ref: string, polls: number): FakeState {
     pooler: [endpoint(ref, 'PRIMARY')],
     postgresConfig: { max_connections: 100, statement_timeout: '60s' },
     network: { entitlement: 'allowed', config: { dbAllowedCidrs: ['0.0.0.0/0'], dbAllowedCidrsV6: ['::/0'] }, status: 'applied', applied_at: now, updated_at: now },
+    networkReview: true,
+    advisorsV2: true,
+    bans: [],
     advisors: [
       {
         name: 'rls_disabled_in_public',
@@ -173,21 +190,12 @@ export function initialState(ref: string, polls: number): FakeState {
           for (const c of add.dbAllowedCidrsV6 ?? []) v6.add(c);
           for (const c of remove.dbAllowedCidrs ?? []) v4.delete(c);
           for (const c of remove.dbAllowedCidrsV6 ?? []) v6.delete(c);
-          state.network = {
-            entitlement: state.network.entitlement,
-            config: { dbAllowedCidrs: [...v4], dbAllowedCidrsV6: [...v6] },
-            old_config: old,
-            status: 'stored',
-            updated_at: new Date().toISOString(),
-          };
-          pending.network = {
-            left: polls,
-            finish: () => {
-              state.network.status = 'applied';
-              state.network.applied_at = new Date().toISOString();
-              delete state.network.old_config;
-            },
-          };
+          const config = { dbAllowedCidrs: [...v4], dbAllowedCidrsV6: [...v6] };
+          // A newer request supersedes an older pending one; its time is what a review names.
+          if (state.networkReview) {
+            const at = new Date(Math.max(Date.now(), Date.parse(state.network.pending_change?.requested_at ?? '1970-01-01') + 1)).toISOString();
+            state.network.pending_change = { config, requested_at: at, requested_by: 'agentdeck' };
+          } else applyNetwork(config, old);
           const v2 = (c: { dbAllowedCidrs: string[]; dbAllowedCidrsV6: string[] }) => ({
             dbAllowedCidrs: [
               ...c.dbAllowedCidrs.map((address) => ({ address, type: 'v4' })),
@@ -196,18 +204,34 @@ export function initialState(ref: string, polls: number): FakeState {
           });
           return {
             status: 200,
-            body: { entitlement: state.network.entitlement, config: v2(state.network.config), old_config: v2(old), status: 'stored', updated_at: state.network.updated_at },
+            body: { entitlement: state.network.entitlement, config: v2(config), old_config: v2(old), status: 'stored', updated_at: state.network.updated_at },
           };
         }
+        case 'v1-read-only-query':
         case 'v1-run-a-query': {
           const sql = String(b.query);
           state.queries.push(sql);
           const hit = state.queryRows.find((q) => sql.includes(q.match));
           return { status: 201, body: hit ? hit.rows : [] };
         }
+        case 'v1-review-network-restrictions': {
+          const change = state.network.pending_change;
+          if (!change) return { status: 404, body: { message: 'No pending network restrictions change' } };
+          if (b.requested_at !== change.requested_at) return { status: 409, body: { message: `The change requested at ${String(b.requested_at)} was superseded by the one requested at ${change.requested_at}` } };
+          delete state.network.pending_change;
+          if (b.action === 'apply') applyNetwork(change.config, structuredClone(state.network.config));
+          return { status: 200, body: { entitlement: state.network.entitlement, config: state.network.config, status: state.network.status, updated_at: state.network.updated_at } };
+        }
+        case 'v2-run-advisors':
+          if (!state.advisorsV2) return { status: 404, body: { message: 'Cannot POST /v2/projects/' + ref + '/advisors/run' } };
+          return { status: 200, body: { lints: state.advisors } };
         case 'v1-get-security-advisors':
           void query;
           return { status: 200, body: { lints: state.advisors } };
+        case 'v1-get-performance-advisors':
+          return { status: 200, body: { lints: [] } };
+        case 'v1-list-all-network-bans':
+          return { status: 201, body: { banned_ipv4_addresses: state.bans } };
         case 'v1-get-ssl-enforcement-config':
           return { status: 200, body: state.ssl };
         default:
@@ -215,6 +239,18 @@ export function initialState(ref: string, polls: number): FakeState {
       }
     },
   };
+
+  function applyNetwork(config: FakeState['network']['config'], old: Json): void {
+    state.network = { ...state.network, config, old_config: old, status: 'stored', updated_at: new Date().toISOString() };
+    pending.network = {
+      left: polls,
+      finish: () => {
+        state.network.status = 'applied';
+        state.network.applied_at = new Date().toISOString();
+        delete state.network.old_config;
+      },
+    };
+  }
 
   function startRestore(): Answer {
     state.project.status = 'RESTORING';

@@ -56,6 +56,7 @@ describe('the built-in checks', () => {
     expect(byId.supabase!.status).toBe('not_configured');
     expect(byId.management!.status).toBe('not_configured');
     expect(byId.database!.status).toBe('not_configured');
+    expect(byId.database!.detail).toMatch(/^the local database under \.agentdeck\/ is in use: set SUPABASE_DB_URL/);
     expect(byId.resend!.detail).toContain('.eml');
     expect(byId.config!.status).toBe('not_configured');
     expect(byId.state!.status).toBe('ok');

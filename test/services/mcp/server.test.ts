@@ -9,6 +9,7 @@ import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/s
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../../src/commands/registry.js';
 import { createMcpServer, runMcpServer, toolResult } from '../../../src/services/mcp/server.js';
+import { incomplete } from '../../../src/agents/types.js';
 import { makeContext, type TestContext } from '../../helpers/context.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { openSession } from '../../../src/cli/session.js';
@@ -83,6 +84,13 @@ describe('agentdeck MCP server', () => {
     const result = toolResult({ ok: false, status: 'failed', message: `bad key ${KEY}`, data: { nested: [KEY] }, error: { code: 'x', message: KEY } }, t.bus.redact);
     expect(JSON.stringify(result)).not.toContain(KEY);
     expect(result.isError).toBe(true);
+  });
+
+  it('an incomplete result is an error with its status and the checks that did not run', () => {
+    const result = toolResult(incomplete('0 issue(s)', [{ check: 'database checks', why: 'no database' }], { findings: [] }), t.bus.redact);
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toMatchObject({ ok: false, status: 'incomplete', data: { incomplete: [{ check: 'database checks', why: 'no database' }] } });
+    expect((result.content as { text: string }[])[0]!.text).toBe('incomplete: database checks could not run (no database); 0 issue(s)');
   });
 });
 

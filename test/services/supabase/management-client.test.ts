@@ -128,6 +128,14 @@ describe('operations against the spec', () => {
     const res = await p.patchNetworkRestrictions({ add: { dbAllowedCidrs: ['203.0.113.0/24'] }, remove: { dbAllowedCidrs: ['0.0.0.0/0'] } });
     expect(res.status).toBe('stored');
     expect(res.config.dbAllowedCidrs).toContainEqual({ address: '203.0.113.0/24', type: 'v4' });
+    // Today's platform keeps the change pending until it is reviewed (apply or reject).
+    const pending = await p.getNetworkRestrictions();
+    expect(pending.status).toBe('applied');
+    expect(pending.config.dbAllowedCidrs).toEqual(['0.0.0.0/0']);
+    expect(pending.pending_change?.config.dbAllowedCidrs).toEqual(['203.0.113.0/24']);
+    const reviewed = await p.reviewNetworkRestrictions('apply', pending.pending_change!.requested_at);
+    expect(reviewed.status).toBe('stored');
+    await expect(p.reviewNetworkRestrictions('apply', pending.pending_change!.requested_at)).rejects.toMatchObject({ status: 404 });
     await p.getNetworkRestrictions();
     const after = await p.getNetworkRestrictions();
     expect(after.status).toBe('applied');
@@ -138,7 +146,9 @@ describe('operations against the spec', () => {
     fake.state.queryRows.push({ match: 'pg_policies', rows: [{ tablename: 'leads', policyname: 'own rows' }] });
     const { p } = api();
     expect(await p.runQuery('select * from pg_policies')).toEqual([{ tablename: 'leads', policyname: 'own rows' }]);
-    expect(fake.requests.at(-1)?.body).toEqual({ query: 'select * from pg_policies', read_only: true });
+    expect(fake.requests.at(-1)).toMatchObject({ operationId: 'v1-read-only-query', body: { query: 'select * from pg_policies' } });
+    await p.runQuery('select 1', false);
+    expect(fake.requests.at(-1)).toMatchObject({ operationId: 'v1-run-a-query', body: { query: 'select 1', read_only: false } });
     expect((await p.securityAdvisors()).lints[0]?.name).toBe('rls_disabled_in_public');
     expect((await p.sslEnforcement()).currentConfig.database).toBe(false);
   });

@@ -6,7 +6,8 @@ export const databaseCheck: HealthCheck = {
   label: 'Database',
   async run({ target, signal }) {
     const name = target.env.SUPABASE_DB_URL ? 'SUPABASE_DB_URL' : target.env.DATABASE_URL ? 'DATABASE_URL' : null;
-    if (!name) return notConfigured('set SUPABASE_DB_URL (or DATABASE_URL) to the database connection string');
+    // Without a URL agentdeck works on its local database: say so, not just "not configured".
+    if (!name) return notConfigured("the local database under .agentdeck/ is in use: set SUPABASE_DB_URL (or DATABASE_URL) to work on the project's own database");
     const url = target.env[name] as string;
     if (!/^postgres(ql)?:\/\//i.test(url)) return failing(`${name} must be a postgres:// or postgresql:// connection string`);
     const { default: pg } = await import('pg');
