@@ -65,4 +65,4 @@ it('a second process is refused with the holder named; a killed holder is taken 
 
   const after = await child('once');
   expect(after.line).toBe('ok 42');
-});
+}, 120_000);
