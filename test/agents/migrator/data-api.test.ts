@@ -11,13 +11,13 @@ import { openScratch } from '../../../src/agents/migrator/scratch.js';
 import { checkMigration } from '../../../src/agents/migrator/safety.js';
 import { parseSpec } from '../../../src/agents/migrator/spec.js';
 import { runCatalogLints } from '../../../src/agents/ops/security-lints.js';
-import type { PgliteDb } from '../../../src/services/postgres/types.js';
+import type { Db } from '../../../src/services/postgres/types.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const EMPTY: SchemaLookup = lookupFromCatalog([]);
 
 /** Runs a generated script the way it was written: one chunk at a time (CONCURRENTLY needs its own). */
-async function apply(db: PgliteDb, sql: string): Promise<void> {
+async function apply(db: Db, sql: string): Promise<void> {
   for (const chunk of sql.split('\n\n')) if (chunk.trim()) await db.exec(chunk);
 }
 
@@ -69,12 +69,14 @@ describe('generated migrations and the Data API rule', () => {
 });
 
 describe('generated schema on a Supabase-shaped database', () => {
-  let db: PgliteDb;
+  let db: Db;
+  const project = tempDir();
   beforeAll(async () => {
-    db = await openScratch();
+    db = await openScratch(project.dir);
   }, 120_000);
   afterAll(async () => {
     await db?.close();
+    project.cleanup();
   });
   const query = async (sql: string): Promise<Record<string, unknown>[]> => (await db.query<Record<string, unknown>>(sql)).rows;
 
