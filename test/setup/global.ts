@@ -1,10 +1,16 @@
 // Global test setup. Shared servers (PostgreSQL 15 on a loopback port) are started here and
 // their addresses passed to tests through environment variables.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startPostgres15, type Postgres15 } from './postgres15.js';
 
 let pg15: Postgres15 | null = null;
 
 export default async function setup(): Promise<() => Promise<void>> {
+  // Staged worktrees go under the user's data directory by default: the tests' go to a temp one.
+  const data = mkdtempSync(join(tmpdir(), 'agentdeck-data-'));
+  process.env.XDG_DATA_HOME = data;
   // PostgreSQL 15 for the tests that run against a real server (AGENTDECK_TEST_PG_URL). When it
   // cannot start, those tests fail with this reason (see pg15Url); the others still run.
   try {
@@ -15,5 +21,6 @@ export default async function setup(): Promise<() => Promise<void>> {
   }
   return async () => {
     await pg15?.stop();
+    rmSync(data, { recursive: true, force: true });
   };
 }

@@ -4,12 +4,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createTicket, TICKET_ID } from '../../services/state/tickets.js';
 import { runTests, summarizeTests } from '../../services/exec/test-runner.js';
-import { commitAll } from '../../services/git/git.js';
 import { CommandError, needsModel, type CommandContext, type CommandResult } from '../types.js';
 import { outputStream } from '../stage/output.js';
 import { projectConfig, testRunnerFor } from '../stage/project.js';
 import { requireTicket, withState } from '../stage/state.js';
-import { ensureStaged, type Staged } from '../stage/worktrees.js';
+import { commitWritten, ensureStaged, type Staged } from '../stage/worktrees.js';
+import { shownPath } from '../stage/layout.js';
 import { detectConventions, type Conventions } from './conventions.js';
 import { formatLintFinding, lint } from './lint.js';
 import type { GeneratedFile } from './templates.js';
@@ -24,7 +24,7 @@ export function ticketFor(ctx: CommandContext, given: string | undefined, title:
     if (TICKET_ID.test(id)) requireTicket(ctx, id);
     return { id: id.toUpperCase(), opened: false };
   }
-  const ticket = withState(ctx, (state) => createTicket(state, { kind: 'FEAT', title, createdBy: ctx.initiator }));
+  const ticket = withState(ctx, (state) => createTicket(state, { kind: 'FEAT', title, createdBy: ctx.initiator, runId: ctx.runId }));
   ctx.as('orchestrator').log('success', `Ticket created: ${ticket.id}`, { ticket: { id: ticket.id, title: ticket.title, kind: ticket.kind } });
   return { id: ticket.id, opened: true };
 }
@@ -98,15 +98,15 @@ export async function generate(ctx: CommandContext, req: GenerateRequest): Promi
     smith.log(run.ok ? 'success' : 'error', `Generated tests ${run.ok ? 'pass' : 'fail'}: ${testSummary}`);
   }
   const ok = tsErrors.length === 0 && lintErrors.length === 0 && testsOk;
-  await commitAll(staged.path, `${ticketId}: generate ${req.what}`);
-  const rel = staged.path.slice(ctx.root.length + 1);
-  ctx.as('stage').log('success', `${ok ? 'Feature ready' : 'Changes staged with problems'}: ./${rel}/`);
+  await commitWritten(ctx, staged, paths, `${ticketId}: generate ${req.what}`);
+  const where = shownPath(ctx.root, staged.path);
+  ctx.as('stage').log('success', `${ok ? 'Feature ready' : 'Changes staged with problems'}: ${where}`);
   const lines = [
     ...files.map((f) => `  + ${f.path}`),
     ...tsErrors.map((d) => `  ✗ ${formatDiagnostic(d)}`),
     ...lintErrors.map((f) => `  ✗ ${formatLintFinding(f)}`),
   ];
-  const message = `${ok ? 'generated' : 'generated with problems'} ${req.what} in ${ticketId}${opened ? ' (new ticket)' : ''}: ${paths.join(', ')} in ./${rel}/ (tests: ${testSummary})`;
+  const message = `${ok ? 'generated' : 'generated with problems'} ${req.what} in ${ticketId}${opened ? ' (new ticket)' : ''}: ${paths.join(', ')} in ${where} (tests: ${testSummary})`;
   const data = { ticketId, ticketOpened: opened, worktree: staged.path, files: paths, diagnostics, lint: lintRun.findings, tests: testSummary };
   if (ok) return { ok: true, status: 'done', message, data, lines };
   return { ok: false, status: 'failed', message, data, lines, error: { code: 'checks_failed', message } };

@@ -54,6 +54,7 @@ export async function rollbackDeployment(ctx: CommandContext, deployment: Deploy
     const updated = finishDeployment(state, deployment.id, {
       status: 'rolled_back',
       data: { rollback: { revertSha: revertSha, reason, migrations, by: ctx.initiator } },
+      runId: ctx.runId,
     });
     appendAudit(state, {
       initiator: ctx.initiator,
