@@ -5,6 +5,7 @@
 // deploys, and rolls back, with the ticket; the admin's own tree is never written.
 import { join } from 'node:path';
 import * as z from 'zod';
+import { gitRaw } from '../../services/git/git.js';
 import { engineOf } from '../orchestrator/internals.js';
 import { askModel } from '../runtime/ask.js';
 import { ticketFor } from '../codesmith/generate.js';
@@ -64,13 +65,17 @@ function specFailure(err: unknown): CommandResult | null {
  */
 interface Home {
   readonly dir: string;
-  readonly staged: Staged;
+  /** Null only in a project that is not a git repository (no worktree possible): then the project itself. */
+  readonly staged: Staged | null;
   readonly opened: boolean;
   /** A path relative to `dir` as lines show it (absolute when the worktree is outside the project). */
   shown(file: string): string;
 }
 
 async function homeOf(ctx: CommandContext, ticket: string | undefined, what: string): Promise<Home> {
+  if (!ticket && !ctx.ticketId && (await gitRaw(ctx.root, ['rev-parse', '--is-inside-work-tree'])).code !== 0) {
+    return { dir: ctx.root, staged: null, opened: false, shown: (file) => file };
+  }
   const { id, opened } = ticketFor(ctx, ticket, `Migration: ${what.replace(/\s+/g, ' ').slice(0, 70)}`);
   const { staged } = await ensureStaged(ctx, id);
   if (opened) ctx.log('info', `The migration goes into ${id}'s staged worktree: ${shownPath(ctx.root, staged.path)}`);
@@ -124,6 +129,10 @@ async function createMigration(ctx: CommandContext, what: string, produce: Produ
       return { ...fail('dry_run_failed', `${created.file} was written but its dry run failed; fix it or delete it with its rollback`), lines };
     }
     const staged = home.staged;
+    if (!staged) {
+      ctx.log('success', `Migration ready: ${created.file}`);
+      return ok(`Migration ready: ${created.file} (rollback ${created.rollbackFile})`, { ...created, safety, needsApproval: safety?.needsApproval ?? false }, lines);
+    }
     // Only the two files written here: a hand edit in the worktree stays out of this commit.
     await ctx.step('EXECUTE', `commit the migration in ${staged.ticketId}'s worktree`, () =>
       commitWritten(ctx, staged, created.written, `Migration ${created.version}: ${what.replace(/\s+/g, ' ').slice(0, 60)}`),
