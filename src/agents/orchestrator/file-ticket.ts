@@ -62,7 +62,7 @@ export function ticketFiledMessage(ticket: Ticket): string {
 /** A ticket event: the dashboard's queue and detail view take the ticket from its payload. */
 export function emitTicket(engine: EngineInternals, ticket: Ticket, level: 'success' | 'info', message: string, runId?: string | null): void {
   const payload: TicketPayload = {
-    ticket: { id: ticket.id, kind: ticket.kind, title: ticket.title, status: ticket.status, priority: ticket.priority },
+    ticket: { id: ticket.id, ...(ticket.ref ? { ref: ticket.ref } : {}), kind: ticket.kind, title: ticket.title, status: ticket.status, priority: ticket.priority },
   };
   engine.bus.emit({ agent: 'orchestrator', kind: 'ticket', level, message, ticketId: ticket.id, ...(runId ? { runId } : {}), data: { ...payload } });
 }
