@@ -47,10 +47,14 @@ export interface CommandDef<A extends readonly ArgDef[], F extends readonly Flag
   readonly destructive?: boolean;
   /**
    * Rewrites the positional words (after the command words) before they are bound to args, for
-   * phrasings of the user's plan such as `approve deployment for <id>`.
+   * phrasings of the user's plan such as `approve deployment for <id>` or `deploy <id> to staging`.
+   * It may move a word to a flag (raw text, checked by the flag's schema like a typed one).
    */
-  readonly normalize?: (words: readonly string[]) => readonly string[];
+  readonly normalize?: Normalize;
 }
+
+/** Positional words -> the words bound to args, and optionally raw flag values by flag name. */
+export type Normalize = (words: readonly string[]) => readonly string[] | { readonly words: readonly string[]; readonly flags: Readonly<Record<string, string>> };
 
 /** A defined command: a CommandSpec whose args and flags carry their validators. */
 export interface Command<S extends z.ZodType = z.ZodType> extends CommandSpec<S> {
@@ -59,7 +63,7 @@ export interface Command<S extends z.ZodType = z.ZodType> extends CommandSpec<S>
   readonly help: string;
   /** `id` split into its words. */
   readonly words: readonly string[];
-  readonly normalize?: (words: readonly string[]) => readonly string[];
+  readonly normalize?: Normalize;
 }
 
 /** `dry-run` -> `dryRun`: the key a flag has in the args object. */
@@ -76,7 +80,7 @@ export function arg<N extends string, T extends z.ZodType>(
   name: N,
   kind: ArgSpec['kind'],
   schema: T,
-  info: { readonly description: string; readonly accepts: string; readonly choices?: readonly string[]; readonly usage?: string },
+  info: { readonly description: string; readonly accepts: string; readonly choices?: readonly string[]; readonly usage?: string; readonly ticket?: boolean },
 ): ArgDef<N, T> {
   return { name, kind, schema, optional: acceptsUndefined(schema), ...info };
 }
@@ -91,6 +95,7 @@ export function flag<N extends string, T extends z.ZodType>(
     readonly accepts: string;
     readonly placeholder?: string;
     readonly choices?: readonly string[];
+    readonly ticket?: boolean;
   },
 ): FlagDef<N, T> {
   const placeholder = info.placeholder ?? (info.choices ? info.choices.join('|') : `<${name}>`);

@@ -311,7 +311,15 @@ function parseArgs(command: Command, tokens: readonly Token[], text: string, wor
     else values[key] = value;
   }
 
-  const words = command.normalize ? command.normalize(positional) : positional;
+  const normalized = command.normalize ? command.normalize(positional) : positional;
+  const words = 'words' in normalized ? normalized.words : normalized;
+  if ('flags' in normalized) {
+    for (const [name, raw] of Object.entries(normalized.flags)) {
+      const key = flagKey(name);
+      if (key in values) return fail(`--${name} is given twice (once as a word): give it once`);
+      values[key] = raw;
+    }
+  }
   let p = 0;
   for (const a of command.args) {
     if (a.kind === 'rest') {

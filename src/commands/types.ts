@@ -60,6 +60,8 @@ export interface ArgSpec {
   readonly optional?: boolean;
   readonly choices?: readonly string[];
   readonly description: string;
+  /** Names a ticket: the engine resolves the admin's own reference (AI-EST-142) to our id before any handler sees it. */
+  readonly ticket?: boolean;
 }
 
 export interface FlagSpec {
@@ -67,6 +69,8 @@ export interface FlagSpec {
   readonly type: 'boolean' | 'string' | 'number' | 'list';
   readonly choices?: readonly string[];
   readonly description: string;
+  /** Names a ticket (see ArgSpec.ticket). */
+  readonly ticket?: boolean;
 }
 
 export interface CommandSpec<S extends z.ZodType = z.ZodType> {

@@ -9,6 +9,7 @@ import type { ApprovalView, DeploymentView, LogLine, RunView, TicketView } from 
 export function hydrate(store: DeckStore, state: StateDb, options: { logs?: number } = {}): void {
   const tickets: TicketView[] = listTickets(state, { limit: 200 }).map((t) => ({
     id: t.id,
+    ...(t.ref ? { ref: t.ref } : {}),
     kind: t.kind,
     title: t.title,
     status: t.status,

@@ -37,6 +37,8 @@ export interface RunView {
 
 export interface TicketView {
   readonly id: string;
+  /** The admin's own reference (AI-EST-142). */
+  readonly ref?: string;
   readonly kind: string;
   readonly title: string;
   readonly status: string;

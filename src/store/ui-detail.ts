@@ -7,7 +7,7 @@ import { getRun, listSteps, type RunRow, type StepRow } from '../agents/orchestr
 import { formatEvent, formatTime } from '../services/events/format.js';
 import { queryEvents } from '../services/state/events.js';
 import type { StateDb } from '../services/state/db.js';
-import { getTicket } from '../services/state/tickets.js';
+import { getTicket, ticketEvents } from '../services/state/tickets.js';
 
 export interface DetailSection {
   readonly title: string;
@@ -97,8 +97,16 @@ export function readTicketDetail(state: StateDb, ticketId: string): DetailDoc {
   if (!ticket) return { title: ticketId, found: false, sections: [{ title: 'Not found', lines: [`  no ticket ${ticketId} in the state db`] }] };
   const sections: DetailSection[] = [
     {
-      title: `${ticket.id} · ${ticket.kind} · ${ticket.priority} · ${ticket.status}`,
-      lines: [`  ${ticket.title}`, ...(ticket.description && ticket.description !== ticket.title ? [`  ${ticket.description}`] : []), `  filed ${ticket.createdAt} by ${ticket.createdBy}`],
+      title: `${ticket.ref ? `${ticket.ref} · ` : ''}${ticket.id} · ${ticket.kind} · ${ticket.priority} · ${ticket.status}`,
+      lines: [
+        `  ${ticket.title}`,
+        ...(ticket.description && ticket.description !== ticket.title ? [`  ${ticket.description}`] : []),
+        `  filed ${ticket.createdAt} by ${ticket.createdBy}${ticket.ref ? ` under ${ticket.ref}` : ''}`,
+      ],
+    },
+    {
+      title: 'Lifecycle',
+      lines: ticketEvents(state, ticket.id).map((e) => `  ${e.at}  ${e.status}${e.runId ? `  (${e.runId})` : ''}${e.note ? `  ${e.note}` : ''}`),
     },
   ];
   const runIds = (state.db.prepare('SELECT id FROM runs WHERE ticket_id = ? ORDER BY created_at DESC LIMIT 5').all(ticket.id) as { id: string }[]).map((r) => r.id);

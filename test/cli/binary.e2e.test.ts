@@ -35,7 +35,7 @@ describe('agentdeck run, process after process', () => {
     mkdirSync(join(dir, 'app'));
     const status = await agentdeck(['run', '@agent status'], join(dir, 'app'));
     expect(status.code).toBe(0);
-    expect(status.out).toMatch(new RegExp(`BUG-${year}-001\\s+open\\s+normal\\s+AI estimates are generated but not persisting to database`));
+    expect(status.out).toMatch(new RegExp(`BUG-${year}-001\\s+open\\s+\\d{2}:\\d{2}:\\d{2}\\s+normal\\s+AI estimates are generated but not persisting to database`));
     const next = await agentdeck(['run', 'create', 'ticket', 'add a CSV export', '--kind', 'feature'], dir);
     expect(next.out).toBe(`[ORCHESTRATOR] ✓ Ticket created: FEAT-${year}-002\n`);
   });

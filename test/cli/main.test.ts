@@ -145,7 +145,7 @@ describe('run', () => {
     expect(r.out).toBe(`[ORCHESTRATOR] ✓ Ticket created: BUG-${year}-001\n`);
     const s = await cli(['run', '@agent status'], dir);
     expect(s.code).toBe(0);
-    expect(s.out).toMatch(new RegExp(`BUG-${year}-001\\s+open\\s+normal\\s+login page returns 500`));
+    expect(s.out).toMatch(new RegExp(`BUG-${year}-001\\s+open\\s+\\d{2}:\\d{2}:\\d{2}\\s+normal\\s+login page returns 500`));
   });
 
   it('--json prints exactly one object with ok, command, result and error', async () => {

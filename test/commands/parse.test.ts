@@ -187,8 +187,8 @@ describe('errors', () => {
   });
 
   it('reports missing, invalid and unexpected arguments', () => {
-    expect(error('analyze ticket')).toMatchObject({ error: 'analyze ticket: missing <id>: expected a ticket id such as BUG-2026-001', usage: 'analyze ticket <id> [--output table|json|yaml]' });
-    expect(error('analyze ticket 42').error).toBe('analyze ticket: invalid <id> "42": expected a ticket id such as BUG-2026-001');
+    expect(error('analyze ticket')).toMatchObject({ error: 'analyze ticket: missing <id>: expected a ticket id such as BUG-2026-001, or the ticket\'s own reference such as AI-EST-142', usage: 'analyze ticket <id> [--output table|json|yaml]' });
+    expect(error('analyze ticket 42').error).toBe('analyze ticket: invalid <id> "42": expected a ticket id such as BUG-2026-001, or the ticket\'s own reference such as AI-EST-142');
     expect(error('deploy prod').error).toBe('deploy: invalid <env> "prod": expected staging or production');
     expect(error('backup pitr restore').error).toBe('backup pitr restore: missing --time: expected an ISO 8601 time with a zone such as 2026-11-20T14:30:00Z');
     expect(error('backup pitr restore --time yesterday').error).toMatch(/invalid --time "yesterday"/);

@@ -7,7 +7,7 @@ import { APPROVAL_POLICY_KEYS, AGENT_KINDS } from '../../src/commands/types.js';
 
 // Every command of the user's plan (seed 004 sections 1.2, 4, 5.2; seed 000) and of later issues.
 const PLAN = [
-  'create ticket', 'analyze ticket', 'fix ticket', 'verify', 'generate component', 'generate api', 'generate migration',
+  'create ticket', 'close ticket', 'analyze ticket', 'fix ticket', 'verify', 'generate component', 'generate api', 'generate migration',
   'generate test', 'generate mcp-tool', 'deploy', 'rollback', 'status', 'logs', 'health', 'bugs scan', 'migrate status',
   'migrate', 'migrate execute', 'test', 'email', 'review', 'approve', 'reject', 'emergency rollback last deployment',
   'system status', 'system logs', 'system backup create', 'system restore from', 'agents restart all',

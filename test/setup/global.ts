@@ -18,6 +18,9 @@ export default async function setup(): Promise<() => Promise<void>> {
   const pgHome = mkdtempSync(join(tmpdir(), 'agentdeck-pghome-'));
   chmodSync(pgHome, 0o755);
   process.env.AGENTDECK_PG_HOME ??= pgHome;
+  // Staged worktrees go under the user's data directory by default: the tests' go to a temp one.
+  const data = mkdtempSync(join(tmpdir(), 'agentdeck-data-'));
+  process.env.XDG_DATA_HOME = data;
   // PostgreSQL 15 for the tests that run against a real server (AGENTDECK_TEST_PG_URL). When it
   // cannot start, those tests fail with this reason (see pg15Url); the others still run.
   try {
@@ -30,5 +33,6 @@ export default async function setup(): Promise<() => Promise<void>> {
     await pg15?.stop();
     rmSync(config, { recursive: true, force: true });
     rmSync(pgHome, { recursive: true, force: true });
+    rmSync(data, { recursive: true, force: true });
   };
 }

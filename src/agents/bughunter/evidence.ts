@@ -10,7 +10,7 @@ import type { CommandContext } from '../types.js';
 import type { Finding } from './findings.js';
 import { LAST_SCAN_KEY, scanProject, type ScanReport } from './scan.js';
 
-const STOP = new Set(['the', 'and', 'but', 'not', 'are', 'for', 'with', 'that', 'this', 'from', 'into', 'when', 'then', 'says', 'record', 'created', 'generated', 'issue', 'error', 'does', 'should', 'have']);
+const STOP = new Set(['the', 'and', 'but', 'not', 'are', 'for', 'with', 'that', 'this', 'from', 'into', 'when', 'then', 'says', 'record', 'created', 'generated', 'issue', 'error', 'does', 'should', 'have', 'need', 'here', 'ticket', 'fix']);
 
 /** Words of a ticket worth searching for (singular and plural forms). */
 export function keywords(text: string): string[] {

@@ -10,7 +10,9 @@ import { outputStream } from '../stage/output.js';
 import { testRunnerFor } from '../stage/project.js';
 import { ensureStaged, onlyInWorktree, requireStaged } from '../stage/worktrees.js';
 import { needsModel, type CommandContext, type CommandResult } from '../types.js';
-import { requireTicket } from '../stage/state.js';
+import { markTicket, requireTicket } from '../stage/state.js';
+import { shownPath } from '../stage/layout.js';
+import { ticketLabel } from '../../services/state/tickets.js';
 import { collectEvidence, type Evidence } from './evidence.js';
 import { findingLines } from './findings.js';
 
@@ -65,7 +67,7 @@ export async function analyze(ctx: CommandContext, id: string): Promise<CommandR
 
 export async function verify(ctx: CommandContext, id: string): Promise<CommandResult> {
   const hunter = ctx.as('bughunter');
-  const ticketId = id.toUpperCase();
+  const ticketId = requireTicket(ctx, id).id;
   const staged = requireStaged(ctx, ticketId);
   const changed = (await changedFiles(staged.path, staged.baseSha)).filter((f) => f.status !== 'D').map((f) => f.path);
   const code = changed.filter((f) => /\.(c|m)?tsx?$/.test(f));
@@ -92,6 +94,7 @@ export async function verify(ctx: CommandContext, id: string): Promise<CommandRe
   }
   hunter.log(ok ? 'success' : 'error', ok ? `Fix for ${ticketId} verified (${summary})` : `Fix for ${ticketId} does not hold yet`);
   const data = { ticketId, changed, diagnostics, lint: lintRun.findings, tests };
+  if (ok) markTicket(ctx, ticketId, 'staged', 'fix verified');
   if (ok) return { ok: true, status: 'done', message: `${ticketId} verified: ${changed.length} changed file(s), type check and lint clean, tests ${summary}`, data, lines };
   return { ok: false, status: 'failed', message: `${ticketId} not verified: ${[diagnostics.length ? `${diagnostics.length} type error(s)` : '', lintErrors.length ? `${lintErrors.length} lint error(s)` : '', tests.ok ? '' : `tests ${summary}`].filter(Boolean).join(', ')}`, data, lines, error: { code: 'not_verified', message: 'checks failed' } };
 }
@@ -100,17 +103,21 @@ export async function fix(ctx: CommandContext, id: string): Promise<CommandResul
   const hunter = ctx.as('bughunter');
   const ticket = requireTicket(ctx, id);
   const { staged } = await ensureStaged(ctx, ticket.id);
-  const rel = staged.path.slice(ctx.root.length + 1);
+  const where = shownPath(ctx.root, staged.path);
+  hunter.log('info', `Analyzing ${ticketLabel(ticket)}...`);
+  // The evidence comes first, model or not: it is what a hand fix starts from too.
+  const evidence = await ctx.step('ANALYZE', `collect evidence ${ticket.id}`, () => collectEvidence(ctx, ticket));
+  hunter.log('success', `Collected evidence: ${evidence.findings.length} related finding(s), ${evidence.codeHits.length} code reference(s)`);
   if (!hasModel(ctx)) {
-    hunter.log('warn', `No model runtime: ${ticket.id}'s worktree is ready for a manual fix at ./${rel}/`);
+    hunter.log('warn', `No model runtime: ${ticket.id}'s worktree is ready for a manual fix at ${where}`);
     const base = needsModel(`fixing ${ticket.id}`);
     return {
       ...base,
-      message: `${base.message}; or fix it by hand in ./${rel}/ and run "verify ${ticket.id}"`,
-      data: { ticketId: ticket.id, worktree: staged.path, branch: staged.branch },
+      message: `${base.message}; or fix it by hand in ${where} and run "verify ${ticket.ref ?? ticket.id}"`,
+      data: { ticketId: ticket.id, worktree: staged.path, branch: staged.branch, evidence },
+      lines: evidenceLines(evidence),
     };
   }
-  const evidence = await ctx.step('ANALYZE', `collect evidence ${ticket.id}`, () => collectEvidence(ctx, ticket));
   const answer = await askModel(
     ctx,
     staged.path,

@@ -5,13 +5,13 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import { createTicket, ticketOfStep, TICKET_ID } from '../../services/state/tickets.js';
 import { runTests, summarizeTests } from '../../services/exec/test-runner.js';
-import { commitAll } from '../../services/git/git.js';
 import { stepCommit, withStepTrailer } from '../../services/git/step-commit.js';
 import { CommandError, needsModel, type CommandContext, type CommandResult } from '../types.js';
 import { outputStream } from '../stage/output.js';
 import { projectConfig, testRunnerFor } from '../stage/project.js';
 import { requireTicket, withState } from '../stage/state.js';
-import { ensureStaged, type Staged } from '../stage/worktrees.js';
+import { commitWritten, ensureStaged, type Staged } from '../stage/worktrees.js';
+import { shownPath } from '../stage/layout.js';
 import { detectConventions, type Conventions } from './conventions.js';
 import { formatLintFinding, lint } from './lint.js';
 import type { GeneratedFile } from './templates.js';
@@ -30,7 +30,7 @@ export async function ticketFor(ctx: CommandContext, given: string | undefined, 
     return { id: id.toUpperCase(), opened: false };
   }
   return ctx.step('PLAN', 'open a ticket', async (step) => {
-    const ticket = withState(ctx, (state) => ticketOfStep(state, step.id) ?? createTicket(state, { kind: 'FEAT', title, createdBy: ctx.initiator, data: { step: step.id } }));
+    const ticket = withState(ctx, (state) => ticketOfStep(state, step.id) ?? createTicket(state, { kind: 'FEAT', title, createdBy: ctx.initiator, data: { step: step.id }, runId: ctx.runId }));
     ctx.as('orchestrator').log('success', `Ticket created: ${ticket.id}`, { ticket: { id: ticket.id, title: ticket.title, kind: ticket.kind } });
     return { id: ticket.id, opened: true };
   });
@@ -120,17 +120,18 @@ export async function generate(ctx: CommandContext, req: GenerateRequest): Promi
   }
   const ok = tsErrors.length === 0 && lintErrors.length === 0 && testsOk;
   await ctx.step('EXECUTE', `commit ${req.what}`, async (step) => {
-    const sha = (await stepCommit(staged.path, 'HEAD', step.id)) ?? (await commitAll(staged.path, withStepTrailer(`${ticketId}: generate ${req.what}`, step.id)));
+    // Only the files written here, once: a resumed run finds its commit by the step's trailer.
+    const sha = (await stepCommit(staged.path, 'HEAD', step.id)) ?? (await commitWritten(ctx, staged, paths, withStepTrailer(`${ticketId}: generate ${req.what}`, step.id)));
     return { commit: sha };
   });
-  const rel = staged.path.slice(ctx.root.length + 1);
-  ctx.as('stage').log('success', `${ok ? 'Feature ready' : 'Changes staged with problems'}: ./${rel}/`);
+  const where = shownPath(ctx.root, staged.path);
+  ctx.as('stage').log('success', `${ok ? 'Feature ready' : 'Changes staged with problems'}: ${where}`);
   const lines = [
     ...files.map((f) => `  + ${f.path}`),
     ...tsErrors.map((d) => `  ✗ ${formatDiagnostic(d)}`),
     ...lintErrors.map((f) => `  ✗ ${formatLintFinding(f)}`),
   ];
-  const message = `${ok ? 'generated' : 'generated with problems'} ${req.what} in ${ticketId}${opened ? ' (new ticket)' : ''}: ${paths.join(', ')} in ./${rel}/ (tests: ${testSummary})`;
+  const message = `${ok ? 'generated' : 'generated with problems'} ${req.what} in ${ticketId}${opened ? ' (new ticket)' : ''}: ${paths.join(', ')} in ${where} (tests: ${testSummary})`;
   const data = { ticketId, ticketOpened: opened, worktree: staged.path, files: paths, diagnostics, lint: lintRun.findings, tests: testSummary };
   if (ok) return { ok: true, status: 'done', message, data, lines };
   return { ok: false, status: 'failed', message, data, lines, error: { code: 'checks_failed', message } };

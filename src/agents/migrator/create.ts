@@ -1,14 +1,17 @@
 // Creating a migration: from the spec (no model) or from words (the model runtime drafts it).
 // Either way the draft is written with its rollback, safety-checked and dry-run on top of the
-// schema the existing migrations build. With --ticket it goes into the ticket's staged worktree
-// (committed there once its dry run passes), so it deploys, and rolls back, with the ticket.
-import { join, relative } from 'node:path';
+// schema the existing migrations build. It goes into a ticket's staged worktree (the one named
+// with --ticket, else a ticket opened for it) and is committed there once its dry run passes, so it
+// deploys, and rolls back, with the ticket; the admin's own tree is never written.
+import { join } from 'node:path';
 import * as z from 'zod';
 import { clipRedacted } from '../../services/secrets/redact.js';
+import { gitRaw } from '../../services/git/git.js';
 import { engineOf } from '../orchestrator/internals.js';
 import { askModel } from '../runtime/ask.js';
-import { requireTicket } from '../stage/state.js';
-import { commitStaged, ensureStaged, type Staged } from '../stage/worktrees.js';
+import { ticketFor } from '../codesmith/generate.js';
+import { shownPath } from '../stage/layout.js';
+import { commitWritten, ensureStaged, type Staged } from '../stage/worktrees.js';
 import { CommandError, fail, needsModel, ok, type CommandContext, type CommandResult } from '../types.js';
 import { unwrap } from './common.js';
 import { describeDryRun, dryRun } from './dry-run.js';
@@ -59,24 +62,32 @@ function specFailure(err: unknown): CommandResult | null {
   return e instanceof SpecError ? { ...fail('bad_spec', `migration spec: ${e.message}`), lines: ['The spec accepts:', ...SPEC_LINES] } : null;
 }
 
-/** Where a new migration goes: the project, or the ticket's staged worktree. */
+/**
+ * Where a new migration goes: always a ticket's staged worktree, never the admin's own tree. The
+ * ticket is the one named (or the run's); without one a ticket is opened for the migration.
+ */
 interface Home {
   readonly dir: string;
+  /** Null only in a project that is not a git repository (no worktree possible): then the project itself. */
   readonly staged: Staged | null;
-  /** A path relative to `dir` as the project sees it. */
+  readonly opened: boolean;
+  /** A path relative to `dir` as lines show it (absolute when the worktree is outside the project). */
   shown(file: string): string;
 }
 
-async function homeOf(ctx: CommandContext, ticket: string | undefined): Promise<Home> {
-  if (!ticket) return { dir: ctx.root, staged: null, shown: (file) => file };
-  const id = requireTicket(ctx, ticket.toUpperCase()).id;
+async function homeOf(ctx: CommandContext, ticket: string | undefined, what: string): Promise<Home> {
+  if (!ticket && !ctx.ticketId && (await gitRaw(ctx.root, ['rev-parse', '--is-inside-work-tree'])).code !== 0) {
+    return { dir: ctx.root, staged: null, opened: false, shown: (file) => file };
+  }
+  const { id, opened } = await ticketFor(ctx, ticket, `Migration: ${clipRedacted(what.replace(/\s+/g, ' '), 70, engineOf(ctx).bus.redact)}`);
   const { staged } = await ensureStaged(ctx, id);
-  return { dir: staged.path, staged, shown: (file) => join(relative(ctx.root, staged.path), file) };
+  if (opened) ctx.log('info', `The migration goes into ${id}'s staged worktree: ${shownPath(ctx.root, staged.path)}`);
+  return { dir: staged.path, staged, opened, shown: (file) => shownPath(ctx.root, join(staged.path, file)).replace(/\/$/, '') };
 }
 
 /** Analyze the current schema, write the draft and its rollback, check it and dry-run it. */
 async function createMigration(ctx: CommandContext, what: string, produce: Producer, ticket: string | undefined): Promise<CommandResult> {
-  const home = await homeOf(ctx, ticket);
+  const home = await homeOf(ctx, ticket, what);
   const existing = listMigrations(home.dir);
   const scratch = await openScratch(ctx.root);
   try {
@@ -91,13 +102,13 @@ async function createMigration(ctx: CommandContext, what: string, produce: Produ
     if (!base.ok) return { ...fail('base_failed', 'the existing migrations do not apply cleanly; fix them first'), lines: base.lines };
     ctx.log('success', 'Analyzing current schema');
 
-    let created: { file: string; rollbackFile: string; version: string };
+    let created: { file: string; rollbackFile: string; version: string; written: string[] };
     try {
       created = await ctx.step('PLAN', 'write the migration and its rollback', async () => {
         const draft = await produce(base.catalog);
         const header = `-- ${clipRedacted(what.replace(/\s+/g, ' '), 300, engineOf(ctx).bus.redact)}\n-- Rollback: supabase/rollbacks/<this file's name>.down.sql\n\n`;
         const w = writeMigration(home.dir, draft.name, header + draft.up, `-- Rollback of the migration of the same name in supabase/migrations\n\n${draft.down}`, new Date(), draft.derived ? 'number' : 'refuse');
-        return { file: home.shown(w.file), rollbackFile: home.shown(w.rollbackFile), version: w.version };
+        return { file: home.shown(w.file), rollbackFile: home.shown(w.rollbackFile), version: w.version, written: [w.file, w.rollbackFile] };
       });
     } catch (err) {
       const failure = specFailure(err);
@@ -120,12 +131,23 @@ async function createMigration(ctx: CommandContext, what: string, produce: Produ
       ctx.log('error', `Dry run failed: ${created.file}`);
       return { ...fail('dry_run_failed', `${created.file} was written but its dry run failed; fix it or delete it with its rollback`), lines };
     }
-    if (home.staged) {
-      const staged = home.staged;
-      await ctx.step('EXECUTE', `commit the migration in ${staged.ticketId}'s worktree`, () => commitStaged(staged, `Migration ${created.version}: ${clipRedacted(what.replace(/\s+/g, ' '), 60, engineOf(ctx).bus.redact)}`));
+    const staged = home.staged;
+    if (!staged) {
+      ctx.log('success', `Migration ready: ${created.file}`);
+      return ok(`Migration ready: ${created.file} (rollback ${created.rollbackFile})`, { ...created, safety, needsApproval: safety?.needsApproval ?? false }, lines);
     }
-    ctx.log('success', `Migration ready: ${created.file}`);
-    return ok(`Migration ready: ${created.file} (rollback ${created.rollbackFile})`, { ...created, safety, needsApproval: safety?.needsApproval ?? false }, lines);
+    // Only the two files written here: a hand edit in the worktree stays out of this commit.
+    await ctx.step('EXECUTE', `commit the migration in ${staged.ticketId}'s worktree`, () =>
+      commitWritten(ctx, staged, created.written, `Migration ${created.version}: ${clipRedacted(what.replace(/\s+/g, ' '), 60, engineOf(ctx).bus.redact)}`),
+    );
+    const where = shownPath(ctx.root, staged.path);
+    ctx.log('success', `Migration ready: ${where}`);
+    const next = `review ${staged.ticketId}`;
+    return ok(
+      `Migration ready: ${created.file} (rollback ${created.rollbackFile}) in ${staged.ticketId}'s worktree${home.opened ? ' (new ticket)' : ''}; next: "${next}"`,
+      { ...created, ticketId: staged.ticketId, ticketOpened: home.opened, worktree: staged.path, safety, needsApproval: safety?.needsApproval ?? false },
+      lines,
+    );
   } finally {
     await scratch.close();
   }
@@ -195,7 +217,7 @@ export async function generateNamed(ctx: CommandContext, text: string, ticket?: 
   const colon = /^([A-Za-z0-9_-]+)\s*:\s*(.+)$/s.exec(text);
   if (colon) return looksLikeSpec(colon[2]!) ? fromSpec(ctx, colon[2]!, colon[1]!, ticket) : fromWords(ctx, colon[2]!, colon[1]!, ticket);
   if (/\s/.test(text)) return migrateFromText(ctx, text, ticket);
-  const home = await homeOf(ctx, ticket);
+  const home = await homeOf(ctx, ticket, text);
   const created = await ctx.step('PLAN', 'write an empty migration and rollback', async () => {
     const w = writeMigration(
       home.dir,

@@ -3,21 +3,24 @@
 import { helpTopic } from '../../commands/help.js';
 import { auditVerify, dashboard, health, help, logs, status } from '../../commands/defs/meta.js';
 import { systemLogs, systemStatus } from '../../commands/defs/system.js';
-import { createTicket as createTicketSpec } from '../../commands/defs/tickets.js';
+import { closeTicket as closeTicketSpec, createTicket as createTicketSpec } from '../../commands/defs/tickets.js';
 import { AGENT_KINDS, AGENT_NAMES, type AgentKind } from '../../commands/types.js';
 import { loadEnv } from '../../services/config/env.js';
 import { collectSecrets } from '../../services/config/secrets.js';
 import { formatTime } from '../../services/events/format.js';
-import type { HealthPayload, TicketPayload } from '../../services/events/payloads.js';
+import type { HealthPayload } from '../../services/events/payloads.js';
 import type { AgentEvent, Level } from '../../services/events/types.js';
 import { renderOutput, renderTable, type OutputFormat } from '../../services/format/output.js';
 import { formatHealthLines, runHealth } from '../../services/health/run.js';
 import type { HealthReport } from '../../services/health/types.js';
-import { clipRedacted } from '../../services/secrets/redact.js';
 import { verifyAudit } from '../../services/state/audit.js';
 import { formatEvent } from '../../services/events/format.js';
 import { queryEvents } from '../../services/state/events.js';
-import { createTicket, listTickets, type TicketKind } from '../../services/state/tickets.js';
+import { getTicket, listTickets, setTicketStatus, ticketLabel, type TicketKind } from '../../services/state/tickets.js';
+import { fileTicket, ticketFiledMessage } from './file-ticket.js';
+
+export { inferTicketKind, ticketTitle } from './file-ticket.js';
+import { unknownTicketMessage } from '../stage/state.js';
 import { listDeployments } from '../stage/deployments.js';
 import type { CommandContext, CommandResult, HandlerTable } from '../types.js';
 import { fail, handle, ok } from '../types.js';
@@ -28,48 +31,24 @@ import { ACTIVE_STATUSES, listRuns } from './runs-repo.js';
 // ---- tickets -------------------------------------------------------------------------------
 
 const KIND_FLAG: Record<string, TicketKind> = { bug: 'BUG', feature: 'FEAT', task: 'TASK' };
-const BUG_WORDS = /\b(fix|fixes|bug|bugs|error|errors|500|50[234]|broken|breaks|crash(es|ed)?|fail(s|ed|ing|ure)?|exception|regression|not (working|persisting|saving|loading)|wrong|incorrect)\b/i;
-const FEATURE_WORDS = /\b(add|adds|new|feature|implement|support|introduce|enable|allow)\b/i;
 
-/** BUG for words of failure, FEAT for words of addition, else TASK. */
-export function inferTicketKind(description: string): TicketKind {
-  if (BUG_WORDS.test(description)) return 'BUG';
-  if (FEATURE_WORDS.test(description)) return 'FEAT';
-  return 'TASK';
-}
-
-/** The first sentence (or line) of a description, at most 80 characters. */
-export function ticketTitle(description: string): string {
-  const first = description.trim().split(/\n|(?<=[.!?])\s/)[0]?.trim() ?? '';
-  const title = first.replace(/[.!?]+$/, '') || description.trim();
-  return clipRedacted(title, 80);
-}
-
-const createTicketHandler = handle(createTicketSpec, async (ctx, args) => {
-  const engine = engineOf(ctx);
-  const kind = args.kind ? KIND_FLAG[args.kind] ?? 'TASK' : inferTicketKind(args.description);
-  // Stored redacted: the dashboard and emails show tickets straight from the state db.
-  const description = engine.bus.redact(args.description);
-  const ticket = createTicket(engine.state, {
-    kind,
-    title: ticketTitle(description),
-    description,
+const createTicketHandler = handle(createTicketSpec, (ctx, args) => {
+  const ticket = fileTicket(ctx, {
+    description: args.description,
+    ...(args.kind ? { kind: KIND_FLAG[args.kind] ?? 'TASK' } : {}),
     priority: args.priority,
-    createdBy: ctx.initiator,
+    ...(args.ref ? { ref: args.ref } : {}),
   });
-  const payload: TicketPayload = {
-    ticket: { id: ticket.id, kind: ticket.kind, title: ticket.title, status: ticket.status, priority: ticket.priority },
-  };
-  engine.bus.emit({
-    agent: 'orchestrator',
-    kind: 'ticket',
-    level: 'success',
-    message: `Ticket created: ${ticket.id}`,
-    ticketId: ticket.id,
-    ...(ctx.runId ? { runId: ctx.runId } : {}),
-    data: { ...payload },
-  });
-  return Promise.resolve(ok(`Ticket created: ${ticket.id}`, { ticket }));
+  return Promise.resolve(ok(ticketFiledMessage(ticket), { ticket }));
+});
+
+const closeTicketHandler = handle(closeTicketSpec, (ctx, args) => {
+  const state = engineOf(ctx).state;
+  const ticket = getTicket(state, args.id);
+  if (!ticket) return Promise.resolve(fail('unknown_ticket', unknownTicketMessage(args.id)));
+  if (ticket.status === 'closed') return Promise.resolve(ok(`${ticketLabel(ticket)} is already closed`, { ticket }));
+  const closed = setTicketStatus(state, ticket.id, 'closed', { runId: ctx.runId, ...(args.reason ? { note: args.reason } : {}) });
+  return Promise.resolve(ok(`Ticket ${ticketLabel(ticket)} closed (was ${ticket.status})`, { ticket: closed }));
 });
 
 // ---- status --------------------------------------------------------------------------------
@@ -86,7 +65,7 @@ interface AgentRow {
 interface StatusData {
   readonly agents: readonly AgentRow[];
   readonly runs: readonly { id: string; status: string; agent: string; phase: string | null; ticketId: string | null; line: string }[];
-  readonly tickets: readonly { id: string; kind: string; status: string; priority: string; title: string; createdAt: string }[];
+  readonly tickets: readonly { id: string; ref: string | null; kind: string; status: string; since: string; priority: string; title: string; createdAt: string }[];
   readonly approvals: readonly { id: string; ticketId: string | null; target: string; summary: string; expiresAt: string | null }[];
   readonly lastDeployment: { id: string; env: string; status: string; ticketId: string | null; createdAt: string } | null;
 }
@@ -109,7 +88,7 @@ function gatherStatus(engine: EngineInternals): StatusData {
   return {
     agents,
     runs: runs.map((r) => ({ id: r.id, status: r.status, agent: r.agent, phase: r.phase, ticketId: r.ticketId, line: r.line })),
-    tickets: tickets.map((t) => ({ id: t.id, kind: t.kind, status: t.status, priority: t.priority, title: t.title, createdAt: t.createdAt })),
+    tickets: tickets.map((t) => ({ id: t.id, ref: t.ref, kind: t.kind, status: t.status, since: t.updatedAt, priority: t.priority, title: t.title, createdAt: t.createdAt })),
     approvals: listApprovals(engine.state, 'pending').map((a) => ({
       id: a.id,
       ticketId: a.ticketId,
@@ -146,7 +125,9 @@ function statusLines(s: StatusData): string[] {
     `Tickets (${s.tickets.length} open)`,
     ...indent(renderTable(s.tickets, [
       { header: 'ticket', value: 'id' },
+      { header: 'ref', value: (t) => t.ref ?? '' },
       { header: 'status', value: 'status' },
+      { header: 'since', value: (t) => formatTime(Date.parse(t.since)) },
       { header: 'priority', value: 'priority' },
       { header: 'title', value: 'title', max: 60 },
     ])),
@@ -299,6 +280,7 @@ const auditVerifyHandler = handle(auditVerify, (ctx, args) => {
 
 export const handlers: HandlerTable = Object.fromEntries([
   createTicketHandler,
+  closeTicketHandler,
   statusHandler,
   dashboardHandler,
   logsHandler,

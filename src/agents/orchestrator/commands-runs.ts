@@ -3,7 +3,7 @@
 import { agentsPurgeLogs, agentsRestartAll, agentsUpdateConfig } from '../../commands/defs/agents.js';
 import { ENVIRONMENTS } from '../../commands/defs/deploy.js';
 import { emergencyStopAll } from '../../commands/defs/emergency.js';
-import { approve, approveLine, cancel, reject, resume } from '../../commands/defs/runs.js';
+import { ANY_DEPLOYMENT, approve, approveLine, cancel, reject, resume } from '../../commands/defs/runs.js';
 import { purgeEvents } from '../../services/state/events.js';
 import { TICKET_ID } from '../../services/state/tickets.js';
 import type { CommandContext, CommandResult, HandlerTable } from '../types.js';
@@ -78,15 +78,19 @@ export const handlers: HandlerTable = Object.fromEntries([
     const engine = engineOf(ctx);
     const a = findApproval(engine, args.id);
     if (!a) {
-      // `approve BUG-2026-001 deploy to staging` with nothing pending: deploy it there.
-      if (args.target && TICKET_ID.test(args.id)) return engine.dispatch(`deploy ${args.target} --ticket ${args.id}`, { initiator: ctx.initiator, signal: ctx.signal });
+      // `approve BUG-2026-001 deploy to staging` with nothing pending: deploy it there
+      // ("approve deployment for <ticket>": to staging, as the user's plan shows).
+      const env = args.target === ANY_DEPLOYMENT ? 'staging' : args.target;
+      if (env && TICKET_ID.test(args.id)) return engine.dispatch(`deploy ${env} --ticket ${args.id}`, { initiator: ctx.initiator, signal: ctx.signal });
       return notFound(engine, args.id);
     }
     const why = usable(engine, a);
     if (why) return fail('not_pending', why);
     const refused = notAPerson(ctx, a, 'approve');
     if (refused) return refused;
-    if (args.target) {
+    if (args.target === ANY_DEPLOYMENT) {
+      if (!(ENVIRONMENTS as readonly string[]).includes(a.target)) return fail('target_mismatch', `${a.id} is not a deploy (${a.summary}): approve it with "approve ${a.id}"`);
+    } else if (args.target) {
       if (!(ENVIRONMENTS as readonly string[]).includes(a.target))
         return fail('target_mismatch', `${a.id} is not a deploy (${a.summary}): approve it without "deploy to ${args.target}"`);
       if (a.target !== args.target)

@@ -16,6 +16,8 @@ import { appendAudit, type AuditEntry } from '../../services/state/audit.js';
 import type { StateDb } from '../../services/state/db.js';
 import { reconcileInflight } from '../../services/state/inflight.js';
 import { TICKET_ID } from '../../services/state/tickets.js';
+import { resolveTicketArgs } from './ticket-refs.js';
+import { announceTicketChanges } from './ticket-events.js';
 import { handlerOf, notAvailableMessage } from '../handlers.js';
 import { createDeterministicRuntime } from '../runtime/deterministic.js';
 import type { AgentRuntime } from '../runtime/types.js';
@@ -202,7 +204,7 @@ export function createEngine(options: EngineOptions): Engine {
       internals.audit({ initiator: o.initiator, agent: spec.agent, action: command.raw, result: 'not_available' });
       return fail('not_available', message, 'not_available');
     }
-    const args = command.args as Record<string, unknown>;
+    const args = resolveTicketArgs(state, spec, command.args as Record<string, unknown>);
     if (spec.mode === 'query' || spec.control) return runQuery(spec, command.raw, args, handler, o);
     const run = insertRun(state, {
       line: command.raw,
@@ -218,6 +220,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   async function runQuery(spec: CommandSpec, line: string, args: Record<string, unknown>, handler: Handler, o: DispatchOptions): Promise<CommandResult> {
+    const started = new Date().toISOString();
     const exec = createExecution({ engine: internals, runId: null, ticketId: ticketOf(args), spec, args, agent: spec.agent, initiator: o.initiator, signal: o.signal ?? new AbortController().signal });
     let result: CommandResult;
     try {
@@ -226,6 +229,7 @@ export function createEngine(options: EngineOptions): Engine {
       result = toResult(error);
     }
     internals.audit({ initiator: o.initiator, agent: spec.agent, action: line, result: `${result.status}: ${result.message}` });
+    announceTicketChanges(internals, started);
     return result;
   }
 
@@ -238,6 +242,7 @@ export function createEngine(options: EngineOptions): Engine {
   /** Runs (or resumes) a run's handler in this process and records how it ended. */
   async function execute(run: RunRow, spec: CommandSpec | null, args: Record<string, unknown>, handler: Handler | null, o: DispatchOptions): Promise<CommandResult> {
     const signal = o.signal ?? new AbortController().signal;
+    const started = new Date().toISOString();
     let instance: AgentInstance | null = null;
     let exec: Execution | null = null;
     let result: CommandResult;
@@ -281,6 +286,7 @@ export function createEngine(options: EngineOptions): Engine {
       emitRun(run.id, status, run.line, `${run.id} ${status.replace('_', ' ')}: ${result.message}`, level, { commandId: run.commandId, ticketId: run.ticketId, phase: exec?.phase() ?? null });
     });
     if (instance) pool.stop(instance, result.ok ? 'done' : status === 'cancelled' || status === 'interrupted' || status === 'waiting_approval' ? 'stopped' : 'failed');
+    announceTicketChanges(internals, started, run.id);
     return result;
   }
 

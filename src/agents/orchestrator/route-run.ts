@@ -12,6 +12,10 @@ import type { Execution } from './execution.js';
 import { MIN_CONFIDENCE } from './gates.js';
 import type { EngineInternals } from './internals.js';
 import { clarification, confident, route, type Route } from './router.js';
+import type { CommandSpec } from '../../commands/types.js';
+import { getTicket, TICKET_ID } from '../../services/state/tickets.js';
+import { fileTicket } from './file-ticket.js';
+import { resolveTicketArgs, ticketKeys } from './ticket-refs.js';
 
 const PLAN_SCHEMA = {
   type: 'object',
@@ -59,8 +63,24 @@ export async function routeText(exec: Execution, text: string, engine: EngineInt
   await ctx.step('PLAN', 'Plan the work', () => Promise.resolve({ line, commandId: spec.id, agents: [spec.agent] }));
   const handler = await handlerOf(spec);
   if (!handler) return fail('not_available', notAvailableMessage(spec), 'not_available');
+  const args = receiveOutsideTickets(exec, spec, parsed.command.args as Record<string, unknown>, text, engine);
   ctx.log('info', `Routing to ${AGENT_NAMES[spec.agent]}: ${line}`);
-  const args = parsed.command.args as Record<string, unknown>;
   exec.route(spec, args);
   return handler(ctx.as(spec.agent), args);
+}
+
+/**
+ * The request names a ticket by an id that is not ours and not filed yet ("Here's the ticket:
+ * AI-EST-142"): it is the admin's own tracker's, so a ticket is filed under that reference, with
+ * the request as its description. Then every ticket the command names is resolved to our id.
+ */
+function receiveOutsideTickets(exec: Execution, spec: CommandSpec, args: Record<string, unknown>, text: string, engine: EngineInternals): Record<string, unknown> {
+  // Approve and reject also take approval ids (APR-0001): they never file a ticket.
+  const keys = spec.control ? [] : ticketKeys(spec);
+  for (const key of keys) {
+    const value = args[key];
+    if (typeof value !== 'string' || TICKET_ID.test(value) || getTicket(engine.state, value)) continue;
+    fileTicket(exec.ctx, { description: text, ref: value });
+  }
+  return resolveTicketArgs(engine.state, spec, args);
 }

@@ -1,5 +1,6 @@
 // The deployments table: one row per deploy of a ticket to an environment, with the merge
 // commit that a rollback reverts.
+import { setTicketStatus } from '../../services/state/tickets.js';
 import type { StateDb } from '../../services/state/db.js';
 import { parseJson } from '../../services/state/db.js';
 import { beginInflight, endInflight } from '../../services/state/inflight.js';
@@ -117,7 +118,7 @@ export function getDeployment(state: StateDb, id: string): Deployment | null {
 export function finishDeployment(
   state: StateDb,
   id: string,
-  patch: { status: DeploymentStatus; mergeSha?: string | null; data?: DeploymentData },
+  patch: { status: DeploymentStatus; mergeSha?: string | null; data?: DeploymentData; runId?: string | null },
 ): Deployment {
   const current = getDeployment(state, id);
   if (!current) throw new Error(`deployment ${id} not found`);
@@ -134,6 +135,11 @@ export function finishDeployment(
       id,
     );
   endInflight(state, 'deployments', id);
+  // The ticket's lifecycle follows its deployments: deployed there, or rolled back.
+  if (current.ticketId && (patch.status === 'succeeded' || patch.status === 'rolled_back')) {
+    const status = patch.status === 'succeeded' ? (`deployed to ${current.env}` as const) : 'rolled back';
+    setTicketStatus(state, current.ticketId, status, { runId: patch.runId ?? current.runId, note: `${current.id} (${current.env})` });
+  }
   return getDeployment(state, id) as Deployment;
 }
 

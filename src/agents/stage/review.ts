@@ -1,6 +1,7 @@
 // `review <id>`: the files a ticket's staged worktree changes, and the diff.
 import { gitRaw, git } from '../../services/git/git.js';
 import type { CommandContext, CommandResult } from '../types.js';
+import { shownPath } from './layout.js';
 import { requireStaged, stagedChanges } from './worktrees.js';
 
 const STATUS_NAMES: Record<string, string> = { A: 'added', M: 'modified', D: 'deleted', T: 'type changed' };
@@ -8,9 +9,9 @@ const STATUS_NAMES: Record<string, string> = { A: 'added', M: 'modified', D: 'de
 export async function reviewTicket(ctx: CommandContext, ticketId: string): Promise<CommandResult> {
   const staged = requireStaged(ctx, ticketId);
   const files = await stagedChanges(staged);
-  const rel = staged.path.startsWith(`${ctx.root}/`) ? staged.path.slice(ctx.root.length + 1) : staged.path;
+  const where = shownPath(ctx.root, staged.path);
   if (files.length === 0) {
-    return { ok: true, status: 'done', message: `${ticketId} has no changes yet in ./${rel}/`, data: { ticketId, path: staged.path, files: [] }, lines: [] };
+    return { ok: true, status: 'done', message: `${ticketId} has no changes yet in ${where}`, data: { ticketId, path: staged.path, files: [] }, lines: [] };
   }
   const tracked = await git(staged.path, ['diff', '--no-color', '--no-ext-diff', staged.baseSha]);
   // Untracked files are not in `git diff <base>`; show them as whole new files.
@@ -29,11 +30,11 @@ export async function reviewTicket(ctx: CommandContext, ticketId: string): Promi
     '',
     ...diff.split('\n'),
   ];
-  ctx.as('stage').log('info', `${ticketId}: ${files.length} changed file(s) in ./${rel}/`);
+  ctx.as('stage').log('info', `${ticketId}: ${files.length} changed file(s) in ${where}`);
   return {
     ok: true,
     status: 'done',
-    message: `${ticketId}: ${files.length} changed file(s) in ./${rel}/ (branch ${staged.branch})`,
+    message: `${ticketId}: ${files.length} changed file(s) in ${where} (branch ${staged.branch})`,
     data: { ticketId, path: staged.path, branch: staged.branch, base: staged.base, files, diff },
     lines,
   };

@@ -62,6 +62,7 @@ export async function rollbackDeployment(ctx: CommandContext, deployment: Deploy
       const finished = finishDeployment(state, deployment.id, {
         status: 'rolled_back',
         data: { rollback: { revertSha: revertSha, reason, migrations, by: ctx.initiator } },
+        runId: ctx.runId,
       });
       appendAudit(state, {
         initiator: ctx.initiator,

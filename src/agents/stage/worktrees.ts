@@ -1,6 +1,9 @@
-// Staged environments: one git worktree per ticket at `staged/<stamp>_<ticket>/` on branch
-// `agentdeck/<ticket>`. Their record (path, base branch) lives in the state db's kv table.
-import { existsSync, lstatSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+// Staged environments: one git worktree per ticket at `<staged base>/<stamp>_<ticket>/` (outside
+// the project by default, see stagedBase) on branch `agentdeck/<ticket>`. Their record (path,
+// base branch) lives in the state db's kv table; one made before (under ./staged/) whose record
+// is missing is found again through `git worktree list`.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { PermissionDecision, PermissionRequest } from '../runtime/types.js';
 import { CommandError, type CommandContext } from '../types.js';
@@ -8,6 +11,7 @@ import {
   branchExists,
   changedFiles,
   commitAll,
+  commitFiles,
   commitsAhead,
   currentBranch,
   git,
@@ -18,8 +22,8 @@ import {
 } from '../../services/git/git.js';
 import { getKv, setKv } from '../../services/state/kv.js';
 import { archiveLeftovers, findLeftovers, isSecretFile, type Leftovers } from './leftovers.js';
-import { ARCHIVE_DIR, STAGED_DIR, branchFor, ensureIgnoreRules, stagedDirName, stamp } from './layout.js';
-import { withState } from './state.js';
+import { ARCHIVE_DIR, branchFor, ensureIgnoreRules, shownPath, stagedDirPath, stamp } from './layout.js';
+import { markTicket, withState } from './state.js';
 
 export interface Staged {
   readonly ticketId: string;
@@ -36,7 +40,28 @@ const key = (ticketId: string): string => `stage:${ticketId.toUpperCase()}`;
 
 export function getStaged(where: CommandContext | string, ticketId: string): Staged | null {
   const staged = withState(where, (state) => getKv<Staged | null>(state, key(ticketId), null));
-  return staged && existsSync(staged.path) ? staged : null;
+  if (staged) return existsSync(staged.path) ? staged : null;
+  const found = registeredWorktree(typeof where === 'string' ? where : where.root, ticketId);
+  if (found) saveStaged(where, found, ticketId);
+  return found;
+}
+
+/** The ticket's worktree as git knows it (`git worktree list`), for one without a record. */
+function registeredWorktree(root: string, ticketId: string): Staged | null {
+  const gitSync = (args: readonly string[]): string | null => {
+    const r = spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() : null;
+  };
+  const branch = branchFor(ticketId.toUpperCase());
+  const list = gitSync(['worktree', 'list', '--porcelain']);
+  if (!list) return null;
+  const block = list.split('\n\n').find((b) => b.split('\n').includes(`branch refs/heads/${branch}`));
+  const path = block?.split('\n').find((l) => l.startsWith('worktree '))?.slice('worktree '.length);
+  if (!path || !existsSync(path)) return null;
+  const base = gitSync(['symbolic-ref', '--short', 'HEAD']) ?? 'HEAD';
+  const baseSha = gitSync(['merge-base', 'HEAD', branch]);
+  if (!baseSha) return null;
+  return { ticketId: ticketId.toUpperCase(), path, branch, base, baseSha, createdAt: new Date().toISOString() };
 }
 
 function saveStaged(where: CommandContext | string, staged: Staged | null, ticketId: string): void {
@@ -59,13 +84,34 @@ async function linkDependencies(root: string, path: string): Promise<void> {
   const modules = join(root, 'node_modules');
   const target = join(path, 'node_modules');
   if (!existsSync(modules) || existsSync(target)) return;
-  const ignored = await gitRaw(path, ['check-ignore', '-q', 'node_modules']);
+  // Asked as a directory: `node_modules/` (the common form) only matches directories, and the
+  // path does not exist in the new worktree yet.
+  const ignored = await gitRaw(path, ['check-ignore', '-q', 'node_modules/']);
   if (ignored.code !== 0) return;
+  // The link is a file to git, which a directory-only rule does not cover: the repository's own
+  // exclude file (never part of the working tree) keeps it out of status and commits.
+  if ((await gitRaw(path, ['check-ignore', '-q', 'node_modules'])).code !== 0) await ensureIgnoreRules(root, ['node_modules']);
   try {
     lstatSync(target);
   } catch {
     symlinkSync(relative(path, modules), target, 'dir');
   }
+}
+
+/** Local env files the app's tests read; copied only where git ignores them, so never committed. */
+const ENV_FILES = ['.env', '.env.local', '.env.test', '.env.test.local', '.env.development', '.env.development.local'];
+
+async function copyEnvFiles(root: string, path: string): Promise<string[]> {
+  const copied: string[] = [];
+  for (const name of ENV_FILES) {
+    const from = join(root, name);
+    const to = join(path, name);
+    if (!existsSync(from) || existsSync(to)) continue;
+    if ((await gitRaw(path, ['check-ignore', '-q', name])).code !== 0) continue;
+    copyFileSync(from, to);
+    copied.push(name);
+  }
+  return copied;
 }
 
 /** The ticket's staged worktree, created on first use. */
@@ -77,21 +123,22 @@ export async function ensureStaged(ctx: CommandContext, ticketId: string): Promi
   const baseSha = await revParse(ctx.root, 'HEAD');
   if (!baseSha) throw new CommandError('no_commits', `${ctx.root} has no commits yet: commit something before staging changes`);
   const branch = branchFor(ticketId);
-  const dir = stagedDirName(ticketId);
-  const path = join(ctx.root, dir);
-  mkdirSync(join(ctx.root, STAGED_DIR), { recursive: true });
+  const path = stagedDirPath(ctx.root, ticketId);
+  mkdirSync(dirname(path), { recursive: true });
   // A worktree deleted by hand is still registered until pruned, which would block its branch.
   await gitRaw(ctx.root, ['worktree', 'prune']);
   // A worktree added before a kill, but not yet recorded, is taken as it is.
   const added = existsSync(path) && (await currentBranch(path)) === branch;
   const args = (await branchExists(ctx.root, branch))
-    ? ['worktree', 'add', dir, branch]
-    : ['worktree', 'add', '-b', branch, dir, baseSha];
+    ? ['worktree', 'add', path, branch]
+    : ['worktree', 'add', '-b', branch, path, baseSha];
   if (!added) await git(ctx.root, args, { signal: ctx.signal });
   await linkDependencies(ctx.root, path);
+  await copyEnvFiles(ctx.root, path);
   const staged: Staged = { ticketId, path, branch, base, baseSha, createdAt: new Date().toISOString() };
   saveStaged(ctx, staged, ticketId);
-  ctx.as('stage').log('success', `Created staged environment: ./${dir}/`, { ticketId, path, branch });
+  markTicket(ctx, ticketId, 'in progress', 'staged worktree created');
+  ctx.as('stage').log('success', `Created staged environment: ${shownPath(ctx.root, path)}`, { ticketId, path, branch });
   return { staged, created: true };
 }
 
@@ -150,6 +197,16 @@ function lexists(path: string): boolean {
 /** Commits whatever is pending in the worktree; returns the branch head. */
 export async function commitStaged(staged: Staged, message: string): Promise<string> {
   return (await commitAll(staged.path, message)) ?? git(staged.path, ['rev-parse', 'HEAD']);
+}
+
+/**
+ * Commits exactly the files agentdeck wrote in this step (paths relative to the worktree), so a
+ * hand edit beside them is never swept in under agentdeck's message; the ticket is then staged.
+ */
+export async function commitWritten(ctx: CommandContext, staged: Staged, files: readonly string[], message: string): Promise<string> {
+  const sha = (await commitFiles(staged.path, files, message)) ?? (await git(staged.path, ['rev-parse', 'HEAD']));
+  markTicket(ctx, staged.ticketId, 'staged', message);
+  return sha;
 }
 
 export async function stagedChanges(staged: Staged): Promise<{ status: string; path: string }[]> {

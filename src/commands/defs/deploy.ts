@@ -5,6 +5,22 @@ import { dryRunFlag, outputFlag, ticketArg, ticketFlag } from './shared.js';
 export const ENVIRONMENTS = ['staging', 'production'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
+const TICKET_SHAPED = /^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$/;
+
+/** `[<ticket>] [to] [staging|production]` in any order -> the env word, and the ticket as --ticket. */
+function deployWords(words: readonly string[]): { words: string[]; flags: Record<string, string> } {
+  const out: string[] = [];
+  const flags: Record<string, string> = {};
+  words.forEach((word, i) => {
+    const lower = word.toLowerCase();
+    const next = words[i + 1]?.toLowerCase();
+    if (lower === 'to' && next !== undefined && (ENVIRONMENTS as readonly string[]).includes(next)) return;
+    if (!(ENVIRONMENTS as readonly string[]).includes(lower) && TICKET_SHAPED.test(word) && flags.ticket === undefined) flags.ticket = word;
+    else out.push(word);
+  });
+  return { words: out, flags };
+}
+
 export const deploy = defineCommand({
   id: 'deploy',
   args: [
@@ -15,9 +31,11 @@ export const deploy = defineCommand({
     }),
   ],
   flags: [ticketFlag, dryRunFlag],
+  // The user's plan says `deploy to staging` and `deploy <ticket> to staging`.
+  normalize: deployWords,
   summary: 'Deploy changes',
-  help: 'Runs the tests, then the deploy commands configured for the environment (agentdeck.config.json "deploy"), and records a deployment. Production needs an approval confirmed by typing the ticket id (productionDeployment); staging follows stagingDeployment (off by default).',
-  examples: ['deploy staging', 'deploy production --ticket BUG-2026-001'],
+  help: 'Runs the tests, then the deploy commands configured for the environment (agentdeck.config.json "deploy"), and records a deployment. Production needs an approval confirmed by typing the ticket id (productionDeployment); staging follows stagingDeployment (off by default). Also read as written: "deploy to staging", "deploy <ticket> to production".',
+  examples: ['deploy staging', 'deploy to staging', 'deploy BUG-2026-001 to staging', 'deploy production --ticket BUG-2026-001'],
   agent: 'stage',
   approval: 'productionDeployment',
   confirm: 'typed',

@@ -35,10 +35,12 @@ export const emergencyMaintenance = defineCommand({
   args: [arg('state', 'word', choice(MAINTENANCE_STATES), { description: 'Turn maintenance mode on or off', accepts: 'on or off', choices: MAINTENANCE_STATES })],
   flags: [],
   summary: 'Enable or disable maintenance mode',
-  help: 'Switches the app\'s maintenance mode (the configured maintenance command or flag).',
+  help: 'Switches the app\'s maintenance mode (the configured maintenance command or flag), after an approval (productionDeployment): it changes what production answers.',
   examples: ['emergency maintenance on', 'emergency maintenance off'],
   agent: 'ops',
-  approval: null,
+  // The handler asks, bound to the commands it will run; named here so help, docs and MCP say so.
+  approval: 'productionDeployment',
+  confirm: 'dialog',
   mode: 'run',
 });
 

@@ -6,13 +6,23 @@ import { plainId, restText } from './shared.js';
 
 const APPROVE_TARGET = 'optional words "deploy to staging" or "deploy to production"';
 
-/** `deploy to production` (or `deploy production`, `to production`, `production`) -> 'production'. */
+/** A deployment of the ticket, wherever its pending approval deploys (staging when none is pending). */
+export const ANY_DEPLOYMENT = 'deployment';
+
+/**
+ * `deploy to production` (or `deploy production`, `to production`, `production`) -> 'production';
+ * `deployment` (from "approve deployment for <ticket>") -> 'deployment'.
+ */
 export const approveTarget = z
   .array(z.string())
   .optional()
-  .transform((words, ctx): Environment | undefined => {
+  .transform((words, ctx): Environment | typeof ANY_DEPLOYMENT | undefined => {
     if (!words || words.length === 0) return undefined;
     const w = words.map((x) => x.toLowerCase());
+    if (w[0] === ANY_DEPLOYMENT) {
+      w.shift();
+      if (w.length === 0) return ANY_DEPLOYMENT;
+    }
     if (w[0] === 'deploy') w.shift();
     if (w[0] === 'to') w.shift();
     const env = ENVIRONMENTS.find((e) => e === w[0]);
@@ -32,7 +42,7 @@ export function approveLine(id: string, confirmText?: string | null): string {
 export const approve = defineCommand({
   id: 'approve',
   args: [
-    arg('id', 'word', plainId, { description: 'The approval id, or the ticket whose pending approval to grant', accepts: 'an approval or ticket id such as BUG-2026-001' }),
+    arg('id', 'word', plainId, { description: 'The approval id, or the ticket whose pending approval to grant', accepts: 'an approval or ticket id such as BUG-2026-001 (or its reference, AI-EST-142)', ticket: true }),
     arg('target', 'rest', approveTarget, { description: 'Then deploy the ticket there', accepts: APPROVE_TARGET, usage: 'deploy to staging|production' }),
   ],
   flags: [
@@ -42,10 +52,13 @@ export const approve = defineCommand({
       placeholder: '<id>',
     }),
   ],
-  // The user's plan also says "approve deployment for <id>".
-  normalize: (words) => (words[0]?.toLowerCase() === 'deployment' && words[1]?.toLowerCase() === 'for' ? words.slice(2) : words),
+  // The user's plan also says "approve deployment for <id> [to staging|production]".
+  normalize: (words) =>
+    words[0]?.toLowerCase() === ANY_DEPLOYMENT && words[1]?.toLowerCase() === 'for' && words.length >= 3
+      ? [words[2]!, ANY_DEPLOYMENT, ...words.slice(3)]
+      : words,
   summary: 'Approve a pending action',
-  help: 'Grants the pending approval (bound to one exact action and the content it works on); with "deploy to staging|production" the ticket is then deployed there. A changed action needs a new approval. Only a person decides: in the console, or with `agentdeck run` typed at an interactive terminal (never over MCP or from a script).',
+  help: 'Grants the pending approval (bound to one exact action and the content it works on); with "deploy to staging|production" the ticket is then deployed there. "approve deployment for <ticket>" grants the ticket\'s pending deploy, or deploys it to staging when none is pending. A changed action needs a new approval. Only a person decides: in the console, or with `agentdeck run` typed at an interactive terminal (never over MCP or from a script).',
   examples: ['approve BUG-2026-001 deploy to staging', 'approve apr-7f3a2c', 'approve deployment for AI-EST-142'],
   agent: 'orchestrator',
   approval: null,
@@ -56,7 +69,7 @@ export const approve = defineCommand({
 export const reject = defineCommand({
   id: 'reject',
   args: [
-    arg('id', 'word', plainId, { description: 'The approval id, or the ticket whose pending approval to refuse', accepts: 'an approval or ticket id such as BUG-2026-001' }),
+    arg('id', 'word', plainId, { description: 'The approval id, or the ticket whose pending approval to refuse', accepts: 'an approval or ticket id such as BUG-2026-001 (or its reference, AI-EST-142)', ticket: true }),
     arg('reason', 'rest', restText(500).optional(), { description: 'Why; recorded with the rejection', accepts: 'free text' }),
   ],
   flags: [],

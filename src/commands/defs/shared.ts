@@ -9,7 +9,7 @@ export const ticketId = z
   .max(64)
   .regex(/^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$/)
   .transform((s) => s.toUpperCase());
-export const TICKET_ACCEPTS = 'a ticket id such as BUG-2026-001';
+export const TICKET_ACCEPTS = "a ticket id such as BUG-2026-001, or the ticket's own reference such as AI-EST-142";
 
 /** Ids made by the engine or a platform (runs, approvals, backups, replicas): one plain word. */
 export const plainId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/);
@@ -22,7 +22,7 @@ export function restText(max = 4000) {
     .pipe(z.string().min(1).max(max));
 }
 
-export const ticketArg = arg('id', 'word', ticketId, { description: 'The ticket', accepts: TICKET_ACCEPTS });
+export const ticketArg = arg('id', 'word', ticketId, { description: 'The ticket', accepts: TICKET_ACCEPTS, ticket: true });
 
 export const OUTPUTS = ['table', 'json', 'yaml'] as const;
 export const outputFlag = flag('output', 'string', choice(OUTPUTS).default('table'), {
@@ -53,6 +53,7 @@ export const ticketFlag = flag('ticket', 'string', ticketId.optional(), {
   description: 'Attach the work to this ticket (otherwise one is opened)',
   accepts: TICKET_ACCEPTS,
   placeholder: '<ticket>',
+  ticket: true,
 });
 
 /** A migration goes into the project unless a ticket is named: then into its staged worktree. */
@@ -60,6 +61,7 @@ export const migrationTicketFlag = flag('ticket', 'string', ticketId.optional(),
   description: "Write it into this ticket's staged worktree and commit it there, so it deploys with the ticket (otherwise into the project's supabase/migrations)",
   accepts: TICKET_ACCEPTS,
   placeholder: '<ticket>',
+  ticket: true,
 });
 
 export const reasonFlag = flag('reason', 'string', z.string().trim().min(1).max(500).optional(), {

@@ -1,6 +1,10 @@
 // Tickets: filing work and the BugHunter's analysis, fix and verification of one ticket.
 import { arg, choice, defineCommand, flag } from '../define.js';
-import { outputFlag, restText, ticketArg } from './shared.js';
+import { outputFlag, reasonFlag, restText, ticketArg, ticketId } from './shared.js';
+
+/** agentdeck's own ids (BUG-2026-001) are not accepted as outside references: the two would mix. */
+const OWN_ID = /^(?:BUG|FEAT|TASK)-\d{4}-\d{3,}$/i;
+export const REF_ACCEPTS = "your tracker's id for it, such as AI-EST-142 (letters, digits and dashes; not one of agentdeck's own ids)";
 
 export const TICKET_KINDS = ['bug', 'feature', 'task'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
@@ -27,12 +31,18 @@ export const createTicket = defineCommand({
       accepts: 'low, normal, high or urgent',
       choices: PRIORITIES,
     }),
+    flag('ref', 'string', ticketId.refine((v) => !OWN_ID.test(v), { message: 'is one of agentdeck\'s own ids' }).optional(), {
+      description: "Your own tracker's id for the ticket; every command that takes a ticket then accepts it",
+      accepts: REF_ACCEPTS,
+      placeholder: '<ref>',
+    }),
   ],
   summary: 'Create a new work item',
-  help: 'Files a ticket with a readable id by kind (BUG-2026-001, FEAT-2026-002, TASK-2026-003) and queues it for the orchestrator.',
+  help: 'Files a ticket with a readable id by kind (BUG-2026-001, FEAT-2026-002, TASK-2026-003) and queues it for the orchestrator. With --ref it also carries your tracker\'s id (AI-EST-142), by which every command can name it; free text that names such an id ("Here\'s the ticket: AI-EST-142") files it the same way.',
   examples: [
     'create ticket "AI estimates are generated but not persisting to database"',
     'create ticket login page returns 500 --kind bug --priority urgent',
+    'create ticket --ref AI-EST-142 "AI estimates are not persisting to the database"',
   ],
   agent: 'orchestrator',
   approval: null,
@@ -75,3 +85,15 @@ export const verifyTicket = defineCommand({
   mode: 'run',
 });
 
+
+export const closeTicket = defineCommand({
+  id: 'close ticket',
+  args: [ticketArg],
+  flags: [reasonFlag],
+  summary: 'Close a ticket',
+  help: 'Marks the ticket closed (its worktree and deployments stay as they are); the change is recorded with its time and run. Work on it later opens it again.',
+  examples: ['close ticket BUG-2026-001', 'close ticket AI-EST-142 --reason "fixed upstream"'],
+  agent: 'orchestrator',
+  approval: null,
+  mode: 'run',
+});

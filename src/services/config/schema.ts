@@ -93,6 +93,9 @@ export const configSchema = z.strictObject({
       subjectPrefix: z.string({ error: 'expected a string' }).optional(),
     })
     .optional(),
+  // Where staged worktrees go: an absolute path, "~/..." or a path relative to the project root.
+  // By default under the user's data directory, outside the project, so its tools never see them.
+  staged: z.string({ error: 'expected a directory path as a string' }).min(1, { error: 'expected a non-empty directory path' }).optional(),
 });
 
 export type RawConfig = z.input<typeof configSchema>;
@@ -102,6 +105,8 @@ export interface ProjectConfig {
   readonly name: string;
   readonly test: Argv | null;
   readonly build: Argv | null;
+  /** The `staged` setting as written (absent: the default location outside the project). */
+  readonly staged?: string;
   readonly deploy: { readonly staging: readonly Argv[]; readonly production: readonly Argv[] };
   readonly approvals: { readonly policy: Readonly<Record<ApprovalPolicyKey, boolean>>; readonly ttlMinutes: number };
   readonly agents: { readonly concurrency: Readonly<Record<AgentKind, number>> };
@@ -138,6 +143,7 @@ export function parseConfig(input: unknown, fallbackName: string, file = CONFIG_
       name: c.name ?? fallbackName,
       test: c.test ?? null,
       build: c.build ?? null,
+      ...(c.staged ? { staged: c.staged } : {}),
       deploy: { staging: c.deploy?.staging ?? [], production: c.deploy?.production ?? [] },
       approvals: {
         policy: { ...DEFAULT_APPROVAL_POLICY, ...definedOnly(c.approvals?.policy) },

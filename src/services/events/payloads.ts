@@ -5,7 +5,7 @@ import type { AgentKind } from '../../commands/types.js';
 export type AgentState = 'idle' | 'starting' | 'working' | 'waiting_approval' | 'waiting_lock' | 'done' | 'failed' | 'stopped' | 'error';
 
 export interface TicketPayload {
-  readonly ticket: { readonly id: string; readonly kind: string; readonly title: string; readonly status: string; readonly priority: string };
+  readonly ticket: { readonly id: string; readonly ref?: string; readonly kind: string; readonly title: string; readonly status: string; readonly priority: string };
 }
 
 export interface RunPayload {

@@ -132,9 +132,25 @@ export async function identityEnv(cwd: string): Promise<Record<string, string>> 
 /** Stages everything in the work tree and commits it; returns the new sha, or null when nothing changed. */
 export async function commitAll(cwd: string, message: string, options: GitOptions = {}): Promise<string | null> {
   await git(cwd, ['add', '-A'], options);
-  const staged = await gitRaw(cwd, ['diff', '--cached', '--quiet']);
+  return commitIndex(cwd, message, [], options);
+}
+
+/**
+ * Commits only `paths` (relative to `cwd`), whatever else is pending in the work tree or the
+ * index: a hand edit beside them stays uncommitted. Returns the new sha, or null when they did
+ * not change.
+ */
+export async function commitFiles(cwd: string, paths: readonly string[], message: string, options: GitOptions = {}): Promise<string | null> {
+  if (paths.length === 0) return null;
+  await git(cwd, ['add', '-A', '--', ...paths], options);
+  return commitIndex(cwd, message, paths, options);
+}
+
+async function commitIndex(cwd: string, message: string, paths: readonly string[], options: GitOptions): Promise<string | null> {
+  const staged = await gitRaw(cwd, ['diff', '--cached', '--quiet', ...(paths.length ? ['--', ...paths] : [])]);
   if (staged.code === 0) return null;
   const env = { ...(await identityEnv(cwd)), ...options.env };
-  await git(cwd, ['commit', '--no-verify', '-q', '-m', message], { ...options, env });
+  // With paths, `git commit -- <paths>` takes exactly those, leaving anything else in the index alone.
+  await git(cwd, ['commit', '--no-verify', '-q', '-m', message, ...(paths.length ? ['--', ...paths] : [])], { ...options, env });
   return git(cwd, ['rev-parse', 'HEAD']);
 }

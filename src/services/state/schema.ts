@@ -226,4 +226,24 @@ CREATE TABLE inflight (
 );
 `,
   },
+  {
+    version: 9,
+    name: 'ticket references and lifecycle',
+    // `ref`: the admin's own id for the ticket (AI-EST-142), unique regardless of case.
+    // ticket_events: every change of a ticket's status, with its time and the run that made it.
+    sql: `
+ALTER TABLE tickets ADD COLUMN ref TEXT;
+CREATE UNIQUE INDEX tickets_ref ON tickets (upper(ref)) WHERE ref IS NOT NULL;
+CREATE TABLE ticket_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  ticket_id TEXT NOT NULL REFERENCES tickets (id),
+  status TEXT NOT NULL,
+  previous TEXT,
+  run_id TEXT,
+  note TEXT,
+  at TEXT NOT NULL
+);
+CREATE INDEX ticket_events_ticket ON ticket_events (ticket_id, id);
+`,
+  },
 ];

@@ -25,7 +25,7 @@ export function queueRow(item: QueueItem, width: number): { text: string; paint:
     }
     case 'ticket': {
       const t = item.ticket;
-      const text = `  ${fit(t.status, col)} ${t.id} ${fit(`[${t.priority}]`, 9)}${t.title}`;
+      const text = `  ${fit(t.status, col)} ${t.id}${t.ref ? ` ${t.ref}` : ''} ${fit(`[${t.priority}]`, 9)}${t.title}`;
       return { text: truncate(text, width), paint: CLOSED_TICKET.has(t.status) ? 'gray' : (PRIORITY_PAINT[t.priority] ?? 'plain') };
     }
   }

@@ -99,7 +99,7 @@ describe('status', () => {
     expect(text).toMatch(/Migrator\s+idle\s+0\s+1/);
     expect(text).toMatch(/Ops\s+idle\s+0\s+-/);
     expect(text).toContain(`analyze ticket ${ticket}`);
-    expect(text).toMatch(new RegExp(`${ticket}\\s+open\\s+normal\\s+login page returns 500`));
+    expect(text).toMatch(new RegExp(`${ticket}\\s+open\\s+\\d{2}:\\d{2}:\\d{2}\\s+normal\\s+login page returns 500`));
     expect(text).toContain(`deploy ${ticket} to production`);
     expect(text).toMatch(new RegExp(`Last deployment: DEPLOY-${year}-\\d+ ${ticket} to staging: running`));
 

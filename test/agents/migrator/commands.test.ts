@@ -4,7 +4,7 @@
 // DATABASE_URL in the project's .env).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -327,17 +327,19 @@ describe('migrate --ticket', () => {
     const id = (ticket.data as { ticket: { id: string } }).ticket.id;
     const r = await t.engine.dispatch(`migrate "create table prefs (id int pk, body jsonb)" --ticket ${id.toLowerCase()}`, { initiator: 'you' });
     expect(r.status).toBe('done');
-    const file = /^Migration ready: (staged\/[^ ]+_[A-Z]+-\d{4}-\d{3}\/supabase\/migrations\/\d{14}_create_prefs\.sql)/.exec(r.message)?.[1];
+    const file = /^Migration ready: (\/\S+_[A-Z]+-\d{4}-\d{3}\/supabase\/migrations\/\d{14}_create_prefs\.sql)/.exec(r.message)?.[1];
     expect(file).toContain(id);
-    const tree = join(t.root, file!.split('/supabase/')[0]!);
-    expect(readFileSync(join(t.root, file!), 'utf8')).toContain('create table');
+    // The worktree is outside the project, where the project's own tools do not look.
+    expect(relative(t.root, file!).startsWith('..')).toBe(true);
+    const tree = file!.split('/supabase/')[0]!;
+    expect(readFileSync(file!, 'utf8')).toContain('create table');
     expect(existsSync(join(t.root, 'supabase'))).toBe(false);
     expect(git(tree, 'status', '--porcelain')).toBe('');
     expect(git(tree, 'log', '-1', '--format=%s')).toMatch(/^Migration \d{14}: create table prefs/);
     // The project itself has nothing pending: the migration comes with the ticket's deploy.
     expect((await t.engine.dispatch('migrate execute --dry-run', { initiator: 'you' })).message).toBe('No migrations in supabase/migrations');
     const empty = await t.engine.dispatch(`generate migration fill_me_in --ticket ${id}`, { initiator: 'you' });
-    expect(empty.message).toMatch(new RegExp(`^Created empty migration staged/[^ ]+_${id}/supabase/migrations/\\d{14}_fill_me_in\\.sql`));
+    expect(empty.message).toMatch(new RegExp(`^Created empty migration /\\S+_${id}/supabase/migrations/\\d{14}_fill_me_in\\.sql`));
   });
 
   it('names a ticket that does not exist in one line', async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandResult } from '../../../src/agents/types.js';
-import { ensureIgnoreRules, stagedDirName, stamp } from '../../../src/agents/stage/layout.js';
+import { ensureIgnoreRules, stagedDirPath, stamp } from '../../../src/agents/stage/layout.js';
 import { getStaged, removeStaged, ensureStaged, inWorktree } from '../../../src/agents/stage/worktrees.js';
 import { listDeployments } from '../../../src/agents/stage/deployments.js';
 import { listAudit } from '../../../src/services/state/audit.js';
@@ -24,7 +24,13 @@ describe('layout', () => {
   it('names worktrees by local time and ticket', () => {
     const d = new Date(2025, 11, 1, 14, 30, 22);
     expect(stamp(d)).toBe('2025-12-01_14-30-22');
-    expect(stagedDirName('BUG-2025-001', d)).toBe('staged/2025-12-01_14-30-22_BUG-2025-001');
+    const root = tempDir();
+    try {
+      writeFileSync(join(root.dir, 'agentdeck.config.json'), '{"staged": "staged"}');
+      expect(stagedDirPath(root.dir, 'BUG-2025-001', d)).toBe(join(root.dir, 'staged/2025-12-01_14-30-22_BUG-2025-001'));
+    } finally {
+      root.cleanup();
+    }
   });
 });
 

@@ -1,0 +1,21 @@
+// Tells the dashboard about ticket status changes made during a command: the changes are written
+// by whichever layer makes them (a deployment record, a verified fix, a closed ticket), and the
+// engine announces them once the command ends, so the queue and detail views follow the lifecycle.
+import { getTicket, ticketLabel } from '../../services/state/tickets.js';
+import { emitTicket } from './file-ticket.js';
+import type { EngineInternals } from './internals.js';
+
+/** The last ticket event announced per engine: a command run inside another is announced once. */
+const announced = new WeakMap<EngineInternals, number>();
+
+export function announceTicketChanges(engine: EngineInternals, since: string, runId?: string): void {
+  const rows = engine.state.db
+    .prepare('SELECT ticket_id, max(id) AS last FROM ticket_events WHERE at >= ? AND id > ? AND previous IS NOT NULL GROUP BY ticket_id')
+    .all(since, announced.get(engine) ?? 0) as { ticket_id: string; last: number }[];
+  for (const { ticket_id: id, last } of rows) {
+    announced.set(engine, Math.max(announced.get(engine) ?? 0, last));
+    const ticket = getTicket(engine.state, id);
+    if (!ticket) continue;
+    emitTicket(engine, ticket, 'info', `Ticket ${ticketLabel(ticket)}: ${ticket.status}`, runId);
+  }
+}
