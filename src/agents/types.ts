@@ -30,6 +30,8 @@ export interface CommandResult {
   readonly data?: unknown;
   /** Pre-rendered lines (tables, diffs) that `run` prints after the events. */
   readonly lines?: readonly string[];
+  /** The lines hold something shown once and never stored (a one-time sign-in link). */
+  readonly linesShownOnce?: boolean;
   readonly error?: { readonly message: string; readonly code: string };
   readonly runId?: string;
   readonly approvalId?: string;

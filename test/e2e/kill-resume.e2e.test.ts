@@ -58,25 +58,47 @@ interface Killed {
   readonly killed: boolean;
 }
 
-/** Runs `agentdeck run <line>` and kills it right after its `killAt`-th printed line (plus `delayMs`). */
-function runAndKill(args: readonly string[], killAt: number, delayMs: number): Promise<Killed> {
+/**
+ * Runs `agentdeck run <line>` and kills it right after its `killAt`-th printed line (plus `delayMs`).
+ * With `tty`, it runs at a pseudo-terminal (util-linux `script`), as a person's approval must, and
+ * the kill goes to the agentdeck process itself (the pid its run row records), not to `script`.
+ */
+function runAndKill(args: readonly string[], killAt: number, delayMs: number, tty?: { runId: () => string }): Promise<Killed> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'run', ...args], { cwd: app.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const command = [process.execPath, BIN, 'run', ...args].map((w) => `'${w.replace(/'/g, "'\\''")}'`).join(' ');
+    const child = tty
+      ? spawn('script', ['-qec', command, '/dev/null'], { cwd: app.root, env: { ...env, SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [BIN, 'run', ...args], { cwd: app.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdin?.end();
     let buffer = '';
     const printed: string[] = [];
     let armed = false;
+    let sent = false;
+    const kill = (): void => {
+      if (!tty) {
+        child.kill('SIGKILL');
+        return;
+      }
+      const pid = query<{ pid: number | null }>('SELECT pid FROM runs WHERE id = ?', tty.runId())[0]?.pid;
+      try {
+        if (pid) process.kill(pid, 'SIGKILL');
+        sent = pid !== null && pid !== undefined;
+      } catch {
+        // It ended first.
+      }
+    };
     child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
+      buffer += chunk.toString().replace(/\r/g, '');
       const parts = buffer.split('\n');
       buffer = parts.pop() ?? '';
       printed.push(...parts);
       if (!armed && printed.length >= killAt) {
         armed = true;
-        setTimeout(() => child.kill('SIGKILL'), delayMs);
+        setTimeout(kill, delayMs);
       }
     });
     child.on('error', reject);
-    child.on('close', (_code, signal) => resolve({ printed, killed: signal === 'SIGKILL' }));
+    child.on('close', (_code, signal) => resolve({ printed, killed: tty ? sent : signal === 'SIGKILL' }));
   });
 }
 
@@ -123,10 +145,10 @@ interface Trial {
  * before the kill point is resumed only when it did not finish). `expectedLines` bounds the kill
  * point: about how many lines the command prints.
  */
-async function trial(args: readonly string[], expectedLines: number, options: { runId?: () => string } = {}): Promise<Trial> {
+async function trial(args: readonly string[], expectedLines: number, options: { runId?: () => string; tty?: boolean } = {}): Promise<Trial> {
   const killAt = 1 + Math.floor(random() * expectedLines);
   const delay = Math.floor(random() * 40);
-  const out = await runAndKill(args, killAt, delay);
+  const out = await runAndKill(args, killAt, delay, options.tty ? { runId: options.runId ?? latestRun } : undefined);
   const runId = (options.runId ?? latestRun)();
   expectPrintedStored(out.printed);
   const doneBefore = stepsDone(runId);
@@ -229,7 +251,7 @@ describe('every run-mode command resumes after SIGKILL with nothing lost or repe
       expect(o.result.status).toBe('waiting_approval');
       const runId = o.result.runId;
       // The person approves (typed confirmation); the approval resumes the deploy in that process.
-      const tr = await trial([`approve ${o.result.approvalId} --confirm ${ticket}`], 20, { runId: () => runId });
+      const tr = await trial([`approve ${o.result.approvalId} --confirm ${ticket}`], 20, { runId: () => runId, tty: true });
       if (tr.killed) killed++;
       expect(query<{ status: string }>('SELECT status FROM deployments WHERE run_id = ?', runId)).toEqual([{ status: 'succeeded' }]);
       expect(commitsOf('main', runId)).toHaveLength(1);

@@ -18,11 +18,20 @@ export function buildIfStale(): void {
   if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
 }
 
+/**
+ * What the test setup points at temp dirs (the user's config and data dirs, the local Postgres
+ * home): a child gets them too, so nothing lands in its HOME (the project itself in these tests).
+ */
+export function sharedEnv(): Record<string, string> {
+  const names = ['XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'AGENTDECK_PG_HOME', 'AGENTDECK_PG_IDLE_MS'];
+  return Object.fromEntries(names.flatMap((n) => (process.env[n] ? [[n, process.env[n]]] : [])));
+}
+
 export function runBinary(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, ...sharedEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -46,7 +55,7 @@ export function runBinaryTty(args: readonly string[], cwd: string, env: Record<s
   return new Promise((done, fail) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: cwd, SHELL: '/bin/sh', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, SHELL: '/bin/sh', ...sharedEnv(), ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     child.stdin.end();

@@ -72,9 +72,11 @@ export const emergencyAccessHandler = handle(emergencyAccess, async (ctx, args) 
     data: { user: userId, email, reason },
   });
   ctx.log('warn', `One-time sign-in link issued for ${email} (reason: ${reason})`);
-  return ok(
-    `One-time sign-in link issued for ${email}; shown below once, it is not stored`,
-    { user: userId, email },
-    [`One-time sign-in link for ${email} (use it once; it is not stored anywhere):`, link],
-  );
+  return {
+    ...ok(`One-time sign-in link issued for ${email}; shown below once, it is not stored`, { user: userId, email }, [
+      `One-time sign-in link for ${email} (use it once; it is not stored anywhere):`,
+      link,
+    ]),
+    linesShownOnce: true,
+  };
 });

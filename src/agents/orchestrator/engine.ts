@@ -275,8 +275,9 @@ export function createEngine(options: EngineOptions): Engine {
       updateRun(state, run.id, {
         status,
         phase: exec?.phase() ?? null,
-        // The lines too: everything `run` prints of a result is stored before it is printed.
-        result: { status: result.status, message: result.message, data: result.data, ...(result.lines?.length ? { lines: result.lines } : {}) },
+        // The lines too: everything `run` prints of a result is stored before it is printed (but
+        // what is shown once, such as a one-time sign-in link, is never stored).
+        result: { status: result.status, message: result.message, data: result.data, ...(result.lines?.length && !result.linesShownOnce ? { lines: result.lines } : {}) },
         error: result.ok ? null : result.message,
         finished: status !== 'waiting_approval' && status !== 'interrupted',
       });

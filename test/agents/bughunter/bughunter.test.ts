@@ -229,7 +229,8 @@ describe('database checks on the target database', () => {
       await db.close();
       const r = await t.engine.dispatch('bugs scan', { initiator: 'you' });
       const { checks, findings } = r.data as { checks: Record<string, string>; findings: Finding[] };
-      expect(checks.database).toBe('2 finding(s) on the local database');
+      // The unindexed foreign key, the table without RLS, and no Data API grants (2026 rule).
+      expect(checks.database).toBe('3 finding(s) on the local database');
       expect(findings.map((f) => f.location)).toEqual(expect.arrayContaining(['public.orders.customer_id', 'public.orders']));
     } finally {
       t.cleanup();

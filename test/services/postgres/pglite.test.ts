@@ -25,6 +25,8 @@ const root = tmp.dir;
 let db: PgliteDb;
 
 beforeAll(async () => {
+  // PGlite is the stated fallback where no server binary exists; this file forces it.
+  process.env.AGENTDECK_LOCAL_ENGINE = 'pglite';
   const opened = openTarget({ root, env: {} });
   if (!isPglite(opened)) throw new Error('expected the local PGlite target');
   db = opened;
@@ -32,12 +34,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db.close();
+  await db?.close();
+  delete process.env.AGENTDECK_LOCAL_ENGINE;
   tmp.cleanup();
 });
 
 describe('PGlite in a worker', () => {
-  it('is the default target, in <root>/.agentdeck/pglite, and holds a lock naming this pid', async () => {
+  it('is the fallback target, in <root>/.agentdeck/pglite, and holds a lock naming this pid', async () => {
     expect(resolveTarget({ root, env: {} })).toEqual({ kind: 'pglite', target: 'local', dataDir: localDataDir(root) });
     expect(db.target).toBe('local');
     expect(db.dataDir).toBe(join(root, '.agentdeck', 'pglite'));
