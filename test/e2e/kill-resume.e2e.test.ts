@@ -39,6 +39,9 @@ const script = (): string => join(scratch.dir, 'deploy.cjs');
 const invocations = (): string[] => lines(join(scratch.dir, 'invocations.log'));
 const effects = (): string[] => lines(join(scratch.dir, 'effects.log'));
 
+// Colour codes (ESC [ ... m), which a terminal's output carries.
+const SGR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 function lines(file: string): string[] {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 }
@@ -88,7 +91,8 @@ function runAndKill(args: readonly string[], killAt: number, delayMs: number, tt
       }
     };
     child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString().replace(/\r/g, '');
+      // At a terminal the lines come coloured, with CR LF endings.
+      buffer += chunk.toString().replace(/\r/g, '').replace(SGR, '');
       const parts = buffer.split('\n');
       buffer = parts.pop() ?? '';
       printed.push(...parts);
@@ -98,7 +102,8 @@ function runAndKill(args: readonly string[], killAt: number, delayMs: number, tt
       }
     });
     child.on('error', reject);
-    child.on('close', (_code, signal) => resolve({ printed, killed: tty ? sent : signal === 'SIGKILL' }));
+    // The shell `script` runs the command in says "Killed" when it is: that line is not agentdeck's.
+    child.on('close', (_code, signal) => resolve({ printed: tty && sent ? printed.filter((l) => l.trim() !== 'Killed') : printed, killed: tty ? sent : signal === 'SIGKILL' }));
   });
 }
 

@@ -97,14 +97,23 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
         }
         rate.remaining = null;
       }
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = AbortSignal.any([timeout, outer]);
+      // One controller with its own timer, not AbortSignal.any over AbortSignal.timeout: a composite
+      // signal no one else references can be collected before its timeout fires, and then a request
+      // that never answers hangs for ever (seen under load). The timer stays armed for the body too.
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+      timer.unref?.();
+      const forward = (): void => timeout.abort(outer.reason);
+      if (outer.aborted) forward();
+      else outer.addEventListener('abort', forward, { once: true });
       let response: Response;
       try {
-        response = await doFetch(new Request(request.clone(), { signal }));
+        response = await doFetch(new Request(request.clone(), { signal: timeout.signal }));
       } catch (error) {
+        clearTimeout(timer);
+        outer.removeEventListener('abort', forward);
         if (outer.aborted) throw error;
-        const failure = timeout.aborted ? timeout.reason : error;
+        const failure = timeout.signal.aborted ? timeout.signal.reason : error;
         if (idempotent && retries < readRetries) {
           const ms = backoff(retries++);
           options.onWait?.({ reason: 'retry', ms, attempt: retries });
@@ -113,6 +122,7 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
         }
         throw failure;
       }
+      outer.removeEventListener('abort', forward);
       record(response);
       if (response.status === 429 && limited < rateLimitRetries) {
         const ms =

@@ -153,8 +153,6 @@ describe('every remote command fails in one clear line', () => {
   it.each([
     ['backup list', '5xx', { kind: 'status', status: 503, times: 20 }],
     ['backup schedule create 05:00', '5xx', { kind: 'status', status: 500, times: 20 }],
-    ['network restrictions list', 'timeout', { kind: 'timeout', times: 20 }],
-    ['security policies list', 'timeout', { kind: 'timeout', times: 20 }],
     ['db replicas list', 'dropped connection', { kind: 'drop', times: 20 }],
     ['backup schedule create 05:00', 'dropped connection', { kind: 'drop', times: 20 }],
   ] as const)('%s on %s', async (line, _name, fault) => {

@@ -114,7 +114,13 @@ export async function startFakeManagementApi(options: { polls?: number } = {}): 
         authorization: req.headers.authorization ?? null,
       });
       const fault = takeFault(op, method);
-      if (fault?.kind === 'timeout') return; // never answers; the socket is destroyed on close
+      if (fault?.kind === 'timeout') {
+        // Never answers; like a proxy that gives up, it drops the connection after a while (the
+        // client's own timeout has long fired by then).
+        const socket = req.socket;
+        setTimeout(() => socket.destroy(), 3_000).unref();
+        return;
+      }
       if (fault?.kind === 'drop') {
         req.socket.destroy();
         return;
