@@ -9,8 +9,9 @@ import type { EngineInternals } from './internals.js';
 const announced = new WeakMap<EngineInternals, number>();
 
 export function announceTicketChanges(engine: EngineInternals, since: string, runId?: string): void {
-  const rows = engine.state.db
-    .prepare('SELECT ticket_id, max(id) AS last FROM ticket_events WHERE at >= ? AND id > ? AND previous IS NOT NULL GROUP BY ticket_id')
+  // Runs after every command: a statement prepared once per connection.
+  const rows = engine.state
+    .stmt('SELECT ticket_id, max(id) AS last FROM ticket_events WHERE at >= ? AND id > ? AND previous IS NOT NULL GROUP BY ticket_id')
     .all(since, announced.get(engine) ?? 0) as { ticket_id: string; last: number }[];
   for (const { ticket_id: id, last } of rows) {
     announced.set(engine, Math.max(announced.get(engine) ?? 0, last));

@@ -132,8 +132,8 @@ export function createTicket(state: StateDb, input: NewTicket): Ticket {
 /** The ticket with our id, or else with this outside reference (case-insensitive). */
 export function getTicket(state: StateDb, id: string): Ticket | undefined {
   const upper = id.toUpperCase();
-  const row = (state.db.prepare('SELECT * FROM tickets WHERE id = ?').get(upper) ??
-    state.db.prepare('SELECT * FROM tickets WHERE upper(ref) = ?').get(upper)) as Row | undefined;
+  const row = (state.stmt('SELECT * FROM tickets WHERE id = ?').get(upper) ??
+    state.stmt('SELECT * FROM tickets WHERE upper(ref) = ?').get(upper)) as Row | undefined;
   return row ? fromRow(row) : undefined;
 }
 
