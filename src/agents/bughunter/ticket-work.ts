@@ -1,13 +1,7 @@
 // A ticket's analysis, fix and verification. The root cause and the change itself are the
 // model's work: without a model runtime they stop at needs_model, evidence and worktree ready.
-import { changedFiles } from '../../services/git/git.js';
-import { runTests, summarizeTests } from '../../services/exec/test-runner.js';
-import { formatLintFinding, lint } from '../codesmith/lint.js';
-import { formatDiagnostic, typecheck } from '../codesmith/typecheck.js';
 import { hasModel } from '../codesmith/generate.js';
 import { engineOf } from '../orchestrator/internals.js';
-import { outputStream } from '../stage/output.js';
-import { testRunnerFor } from '../stage/project.js';
 import { ensureStaged, onlyInWorktree, requireStaged } from '../stage/worktrees.js';
 import { needsModel, type CommandContext, type CommandResult } from '../types.js';
 import { markTicket, requireTicket } from '../stage/state.js';
@@ -15,6 +9,9 @@ import { shownPath } from '../stage/layout.js';
 import { ticketLabel } from '../../services/state/tickets.js';
 import { collectEvidence, type Evidence } from './evidence.js';
 import { findingLines } from './findings.js';
+import { checkWorktree } from './worktree-checks.js';
+import { handsOff } from '../pipeline/model-step.js';
+import { runTicketPipeline } from '../pipeline/ticket-run.js';
 
 function evidenceLines(e: Evidence): string[] {
   return [
@@ -69,31 +66,15 @@ export async function verify(ctx: CommandContext, id: string): Promise<CommandRe
   const hunter = ctx.as('bughunter');
   const ticketId = requireTicket(ctx, id).id;
   const staged = requireStaged(ctx, ticketId);
-  const changed = (await changedFiles(staged.path, staged.baseSha)).filter((f) => f.status !== 'D').map((f) => f.path);
-  const code = changed.filter((f) => /\.(c|m)?tsx?$/.test(f));
-  const diagnostics = code.length ? typecheck(staged.path, code).filter((d) => d.severity === 'error') : [];
-  const lintRun = code.length ? await lint(staged.path, code, ctx.signal) : { ran: false, findings: [] };
-  const lintErrors = lintRun.findings.filter((f) => f.severity === 'error');
-  const tests = await ctx.step('VERIFY', `tests ${ticketId}`, () =>
-    runTests(staged.path, testRunnerFor(ctx.root, staged.path), { signal: ctx.signal, onLine: outputStream(hunter, 'tests') }),
-  );
-  const summary = summarizeTests(tests);
-  const lines = [
-    `  changed: ${changed.join(', ') || 'nothing'}`,
-    `  ${diagnostics.length ? '✗' : '✓'} TypeScript: ${diagnostics.length} error(s)`,
-    ...diagnostics.map((d) => `    ${formatDiagnostic(d)}`),
-    `  ${lintErrors.length ? '✗' : '✓'} ESLint: ${lintRun.ran ? `${lintErrors.length} error(s)` : 'skipped'}`,
-    ...lintErrors.map((f) => `    ${formatLintFinding(f)}`),
-    `  ${tests.ok ? '✓' : '✗'} Tests: ${summary}`,
-    ...tests.failures.map((f) => `    ${f.file ?? ''}${f.line ? `:${f.line}` : ''} ${f.name}`),
-  ];
-  const ok = changed.length > 0 && diagnostics.length === 0 && lintErrors.length === 0 && tests.ok;
+  const checks = await checkWorktree(ctx, staged, (run) => ctx.step('VERIFY', `tests ${ticketId}`, run));
+  const { changed, diagnostics, tests, summary, lines, ok } = checks;
+  const lintErrors = checks.lint.filter((f) => f.severity === 'error');
   if (changed.length === 0) {
     hunter.log('warn', `${ticketId}'s worktree has no changes to verify`);
     return { ok: false, status: 'failed', message: `${ticketId}'s worktree has no changes yet: make the fix in ${staged.path}`, lines, error: { code: 'no_changes', message: 'nothing changed' } };
   }
   hunter.log(ok ? 'success' : 'error', ok ? `Fix for ${ticketId} verified (${summary})` : `Fix for ${ticketId} does not hold yet`);
-  const data = { ticketId, changed, diagnostics, lint: lintRun.findings, tests };
+  const data = { ticketId, changed, diagnostics, lint: checks.lint, tests };
   if (ok) markTicket(ctx, ticketId, 'staged', 'fix verified');
   if (ok) return { ok: true, status: 'done', message: `${ticketId} verified: ${changed.length} changed file(s), type check and lint clean, tests ${summary}`, data, lines };
   return { ok: false, status: 'failed', message: `${ticketId} not verified: ${[diagnostics.length ? `${diagnostics.length} type error(s)` : '', lintErrors.length ? `${lintErrors.length} lint error(s)` : '', tests.ok ? '' : `tests ${summary}`].filter(Boolean).join(', ')}`, data, lines, error: { code: 'not_verified', message: 'checks failed' } };
@@ -105,10 +86,11 @@ export async function fix(ctx: CommandContext, id: string): Promise<CommandResul
   const { staged } = await ensureStaged(ctx, ticket.id);
   const where = shownPath(ctx.root, staged.path);
   hunter.log('info', `Analyzing ${ticketLabel(ticket)}...`);
-  // The evidence comes first, model or not: it is what a hand fix starts from too.
-  const evidence = await ctx.step('ANALYZE', `collect evidence ${ticket.id}`, () => collectEvidence(ctx, ticket));
+  // The evidence comes first, model or not: it is what a hand fix starts from too, and what the
+  // plan is made from (so it belongs to UNDERSTAND).
+  const evidence = await ctx.step('UNDERSTAND', `collect evidence ${ticket.id}`, () => collectEvidence(ctx, ticket));
   hunter.log('success', `Collected evidence: ${evidence.findings.length} related finding(s), ${evidence.codeHits.length} code reference(s)`);
-  if (!hasModel(ctx)) {
+  if (!hasModel(ctx) && !handsOff(ctx)) {
     hunter.log('warn', `No model runtime: ${ticket.id}'s worktree is ready for a manual fix at ${where}`);
     const base = needsModel(`fixing ${ticket.id}`);
     return {
@@ -118,13 +100,5 @@ export async function fix(ctx: CommandContext, id: string): Promise<CommandResul
       lines: evidenceLines(evidence),
     };
   }
-  const answer = await askModel(
-    ctx,
-    staged.path,
-    `Fix ticket ${ticket.id}: ${ticket.title}\n${ticket.description}\n\n${evidenceLines(evidence).join('\n')}\n\nMake the smallest change that fixes it, with a test. Work only in this directory.`,
-    true,
-  );
-  if (answer.status !== 'done') return { ok: false, status: answer.status === 'needs_model' ? 'needs_model' : 'failed', message: answer.text, error: { code: answer.status, message: answer.text } };
-  hunter.log('success', `Generated fix for ${ticket.id}; verifying`);
-  return verify(ctx, ticket.id);
+  return runTicketPipeline(ctx, { ticket, staged, evidence, evidenceLines: evidenceLines(evidence) });
 }

@@ -4,6 +4,7 @@ import type { CommandResult, ResultStatus } from '../types.js';
 import { ApprovalPending, ApprovalRejected, CommandError } from '../types.js';
 import { GateFailed } from './gates.js';
 import { approveLine } from '../../commands/defs/runs.js';
+import { AnswerPending, type QuestionRow } from './questions-repo.js';
 
 /** A run stopped at a safe point: cancelled (`cancel`, `emergency stop all`) or interrupted (`agents restart all`). */
 export class RunStopped extends Error {
@@ -59,6 +60,7 @@ export function toResult(error: unknown, runId?: string): CommandResult {
       ...base,
     };
   }
+  if (cause instanceof AnswerPending) return waitingForAnswer(cause.question, base);
   if (cause instanceof ApprovalRejected) return result('cancelled', 'rejected', cause.message, { approvalId: cause.approvalId, ...base });
   if (cause instanceof RunStopped) return result('cancelled', cause.how, cause.message, base);
   if (cause instanceof GateFailed) return result('failed', 'gate', cause.message, base);
@@ -67,4 +69,18 @@ export function toResult(error: unknown, runId?: string): CommandResult {
     return result(status, cause.code, messageOf(cause), base);
   }
   return result('failed', 'internal', `internal error: ${messageOf(cause)}`, base);
+}
+
+/**
+ * A run waiting on a question or a handoff. It waits the way an approval waits (the run is
+ * `waiting_approval`, resumable), and the result says exactly what answers it.
+ */
+function waitingForAnswer(q: QuestionRow, base: { runId?: string }): CommandResult {
+  if (q.kind === 'question') {
+    const message = `${q.runId} asks (${q.id}): ${q.text}`;
+    return { ok: false, status: 'waiting_approval', message, error: { message, code: 'question' }, data: { question: { id: q.id, runId: q.runId, text: q.text, answerLine: `answer ${q.runId} "<your answer>"` } }, lines: [`  answer it: answer ${q.runId} "<your answer>"`], ...base };
+  }
+  const message = `${q.runId}: the ${q.agent} step "${q.stepKey}" is handed to you (${q.id}); do it, then call complete_step with run ${q.runId} and the answer`;
+  const instructions = typeof q.data.instructions === 'string' ? q.data.instructions.split('\n') : [];
+  return { ok: false, status: 'waiting_approval', message, error: { message, code: 'handoff' }, data: { handoff: { id: q.id, runId: q.runId, step: q.stepKey, agent: q.agent, ...q.data } }, lines: instructions, ...base };
 }

@@ -78,6 +78,7 @@ export function createClaudeRuntime(options: ClaudeRuntimeOptions = {}): AgentRu
         for await (const message of query({ prompt: request.prompt, options: sdkOptions }) as AsyncIterable<SDKMessage>) {
           if ('session_id' in message && typeof message.session_id === 'string') sessionId = message.session_id;
           if (message.type === 'system' && message.subtype === 'init') {
+            io.onSession?.(message.session_id);
             io.emit({ kind: 'log', level: 'debug', message: `Model session ${message.session_id} started`, data: { sessionId: message.session_id } });
           } else if (message.type === 'assistant') {
             for (const block of message.message.content) {

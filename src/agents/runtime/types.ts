@@ -34,6 +34,8 @@ export interface RuntimeIO {
   emit(event: Omit<AgentEventInput, 'agent'>): void;
   /** Asks a human (through an approval) whether a tool call may run. */
   requestPermission(request: PermissionRequest): Promise<PermissionDecision>;
+  /** Told the session id as soon as the session starts, so a step killed mid-session can resume it. */
+  onSession?(sessionId: string): void;
 }
 
 export interface ModelResult {

@@ -83,7 +83,18 @@ export const configSchema = z.strictObject({
         .optional(),
     })
     .optional(),
-  agents: z.strictObject({ concurrency: agentConcurrency.optional() }).optional(),
+  agents: z
+    .strictObject({
+      concurrency: agentConcurrency.optional(),
+      // How often a failed check goes back to the specialist before the run ends needs_manual.
+      repairRounds: z
+        .number({ error: 'expected a whole number of repair rounds from 0 to 10' })
+        .int({ error: 'expected a whole number of repair rounds from 0 to 10' })
+        .min(0, { error: 'expected a whole number of repair rounds from 0 to 10' })
+        .max(10, { error: 'expected a whole number of repair rounds from 0 to 10' })
+        .optional(),
+    })
+    .optional(),
   // Commands that switch the app's maintenance mode (`emergency maintenance on|off`).
   maintenance: z.strictObject({ on: commandList.optional(), off: commandList.optional() }).optional(),
   email: z
@@ -109,7 +120,7 @@ export interface ProjectConfig {
   readonly staged?: string;
   readonly deploy: { readonly staging: readonly Argv[]; readonly production: readonly Argv[] };
   readonly approvals: { readonly policy: Readonly<Record<ApprovalPolicyKey, boolean>>; readonly ttlMinutes: number };
-  readonly agents: { readonly concurrency: Readonly<Record<AgentKind, number>> };
+  readonly agents: { readonly concurrency: Readonly<Record<AgentKind, number>>; readonly repairRounds: number };
   readonly email: { readonly to: readonly string[]; readonly from: string | null; readonly subjectPrefix: string };
   /** Commands run by `emergency maintenance on|off` (empty: only the flag in the state db changes). */
   readonly maintenance?: { readonly on: readonly Argv[]; readonly off: readonly Argv[] };
@@ -128,6 +139,7 @@ export const DEFAULT_CONCURRENCY: Readonly<Record<AgentKind, number>> = {
   ops: 1,
 };
 export const DEFAULT_APPROVAL_TTL_MINUTES = 1440;
+export const DEFAULT_REPAIR_ROUNDS = 3;
 
 export type ConfigParse = { ok: true; config: ProjectConfig } | { ok: false; errors: string[] };
 
@@ -149,7 +161,7 @@ export function parseConfig(input: unknown, fallbackName: string, file = CONFIG_
         policy: { ...DEFAULT_APPROVAL_POLICY, ...definedOnly(c.approvals?.policy) },
         ttlMinutes: c.approvals?.ttlMinutes ?? DEFAULT_APPROVAL_TTL_MINUTES,
       },
-      agents: { concurrency: { ...DEFAULT_CONCURRENCY, ...definedOnly(c.agents?.concurrency) } },
+      agents: { concurrency: { ...DEFAULT_CONCURRENCY, ...definedOnly(c.agents?.concurrency) }, repairRounds: c.agents?.repairRounds ?? DEFAULT_REPAIR_ROUNDS },
       maintenance: { on: c.maintenance?.on ?? [], off: c.maintenance?.off ?? [] },
       email: {
         to: to === undefined ? [] : Array.isArray(to) ? to : [to],

@@ -246,4 +246,29 @@ CREATE TABLE ticket_events (
 CREATE INDEX ticket_events_ticket ON ticket_events (ticket_id, id);
 `,
   },
+  {
+    version: 14,
+    name: 'questions and handoffs',
+    // What a run waits for besides an approval: one question to the admin (below the
+    // understanding gate) or a model step handed to the calling session over MCP. One row per run
+    // and step key; the answer is stored with who gave it, and the run resumes from there.
+    sql: `
+CREATE TABLE questions (
+  id TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL,
+  step_key TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('question', 'handoff')),
+  agent TEXT NOT NULL,
+  text TEXT NOT NULL,
+  data_json TEXT,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'answered')),
+  answer_json TEXT,
+  asked_at TEXT NOT NULL,
+  answered_at TEXT,
+  answered_by TEXT,
+  UNIQUE (run_id, step_key)
+);
+CREATE INDEX questions_pending ON questions (status, run_id);
+`,
+  },
 ];
