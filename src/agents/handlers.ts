@@ -10,6 +10,7 @@ const MODULES: Record<AgentKind, readonly Loader[]> = {
   orchestrator: [
     () => import('./orchestrator/commands-core.js'),
     () => import('./orchestrator/commands-runs.js'),
+    () => import('./orchestrator/commands-questions.js'),
     () => import('./notify/commands.js'),
   ],
   bughunter: [() => import('./bughunter/commands.js')],

@@ -109,3 +109,29 @@ export const cancel = defineCommand({
   mode: 'run',
   control: true,
 });
+
+export const answer = defineCommand({
+  id: 'answer',
+  args: [runArg, arg('text', 'rest', restText(2000), { description: 'The answer to the question the run asks', accepts: 'free text of up to 2000 characters' })],
+  flags: [],
+  summary: 'Answer the question a run asks',
+  help: 'Stores the answer to the one question a planned run asked (its plan was below the confidence gate) and resumes the run. An answer is information for the plan, not a permission: every gate, check and approval after it still applies.',
+  examples: ['answer RUN-0042 "persist it in public.estimates"'],
+  agent: 'orchestrator',
+  approval: null,
+  mode: 'run',
+  control: true,
+});
+
+export const completeStep = defineCommand({
+  id: 'complete step',
+  args: [runArg, arg('answer', 'rest', restText(20000), { description: "The handed-off step's answer as JSON", accepts: 'a JSON object matching the step\'s answer schema' })],
+  flags: [],
+  summary: 'Complete a step handed to the calling session',
+  help: 'Over MCP with no model runtime in agentdeck, an AI step is handed to the calling session (its instructions, worktree, tools and verify command); this brings its answer back and the run continues through its gates and checks.',
+  examples: ['complete step RUN-0042 {"summary":"saved the estimate"}'],
+  agent: 'orchestrator',
+  approval: null,
+  mode: 'run',
+  control: true,
+});
