@@ -9,7 +9,7 @@ import { APPROVAL_POLICY_KEYS, AGENT_KINDS } from '../../src/commands/types.js';
 const PLAN = [
   'create ticket', 'close ticket', 'analyze ticket', 'fix ticket', 'verify', 'generate component', 'generate api', 'generate migration',
   'generate test', 'generate mcp-tool', 'deploy', 'rollback', 'status', 'logs', 'health', 'bugs scan', 'migrate status',
-  'migrate', 'migrate execute', 'test', 'email', 'review', 'approve', 'reject', 'emergency rollback last deployment',
+  'migrate', 'migrate execute', 'test', 'email', 'review', 'approve', 'reject', 'answer', 'complete step', 'emergency rollback last deployment',
   'system status', 'system logs', 'system backup create', 'system restore from', 'agents restart all',
   'agents update config', 'agents purge logs', 'db analyze performance', 'db optimize table', 'db vacuum full',
   'db create backup', 'emergency stop all', 'emergency maintenance', 'emergency deploy hotfix', 'emergency access',
