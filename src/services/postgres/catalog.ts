@@ -76,13 +76,17 @@ const QUERIES: readonly (readonly [string, string])[] = [
 /** Sorted lines, `<kind> <description>`. */
 export type CatalogSnapshot = readonly string[];
 
-/** All the kinds in one statement (one round trip: a dry run takes one per migration and rollback). */
-const SNAPSHOT_SQL = QUERIES.map(([kind, sql]) => `select '${kind} ' || q.line as line from (${sql}) q where q.line is not null`).join('\nunion all\n');
+/**
+ * All the kinds in one statement and one row (a dry run takes one per migration and rollback):
+ * prepared once per connection, since planning this union costs more than running it, and
+ * aggregated server-side, since a row per line costs more to decode than one array.
+ */
+const SNAPSHOT_SQL = `select coalesce(array_agg(line), '{}') as lines from (${QUERIES.map(([kind, sql]) => `select '${kind} ' || q.line as line from (${sql}) q where q.line is not null`).join('\nunion all\n')}) s`;
 
 export async function snapshotCatalog(db: DbExecutor, excludeSchemas: readonly string[] = []): Promise<CatalogSnapshot> {
   const exclude = [...SYSTEM_SCHEMAS, ...excludeSchemas];
-  const { rows } = await db.query<{ line: string }>(SNAPSHOT_SQL, [exclude]);
-  return rows.map((r) => r.line).sort();
+  const { rows } = await db.query<{ lines: string[] }>(SNAPSHOT_SQL, [exclude], { prepare: 'agentdeck_catalog_snapshot' });
+  return [...(rows[0]?.lines ?? [])].sort();
 }
 
 /** A short fingerprint of a snapshot: equal snapshots have equal fingerprints. */
