@@ -16,7 +16,7 @@ import { ScrollView } from './components/ScrollView.js';
 import { Footer, StatusLine } from './components/StatusLine.js';
 import { TooSmall } from './components/TooSmall.js';
 import type { createController } from './controller.js';
-import { dispatchKey } from './keymap/dispatch.js';
+import { dispatchInput } from './keymap/dispatch.js';
 import { useThrottledStore } from './use-throttled-store.js';
 import { CHROME_ROWS, computeLayout, fitsMinimum, type Layout } from './layout.js';
 import type { Detail, UiStore } from './state/ui-store.js';
@@ -65,7 +65,7 @@ export function App({ deck, ui, controller, project, target, helpLines, detailLi
   // terminal is already in raw mode: nothing echoes); the only key handler before that point.
   useInput(
     (input, key) => {
-      dispatchKey(ui.getState().mode, input, key, controller);
+      dispatchInput(() => ui.getState().mode, input, key, controller);
     },
     { isActive: s.inputReady },
   );
@@ -94,7 +94,7 @@ export function App({ deck, ui, controller, project, target, helpLines, detailLi
   } else if (s.mode === 'detail' && s.detail) {
     body = <ScrollView title={`${s.detail.kind === 'run' ? 'Run' : 'Ticket'} ${s.detail.id} (Esc back)`} lines={detail} scroll={s.detailScroll} width={columns} height={bodyHeight} />;
   } else if (s.mode === 'dialog' && s.dialog) {
-    body = <DialogView dialog={s.dialog} width={columns} height={bodyHeight} active onInput={controller.setDialogInput} />;
+    body = <DialogView dialog={s.dialog} width={columns} height={bodyHeight} active cursor={s.cursor} />;
   } else {
     body = (
       <Box flexDirection="column" width={columns} height={bodyHeight}>
@@ -128,15 +128,7 @@ export function App({ deck, ui, controller, project, target, helpLines, detailLi
       <Header deck={d} project={project} target={target} width={columns} now={now} />
       {body}
       <StatusLine ui={s} width={columns} now={now} />
-      <PromptLine
-        mode={s.mode}
-        value={s.prompt}
-        rev={s.promptRev}
-        filter={s.filter}
-        width={columns}
-        onChange={controller.setPrompt}
-        onFilterChange={controller.setFilter}
-      />
+      <PromptLine mode={s.mode} value={s.prompt} cursor={s.cursor} filter={s.filter} search={s.search} history={s.history} width={columns} />
       <Footer mode={s.mode} width={columns} />
     </Box>
   );

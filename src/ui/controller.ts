@@ -5,7 +5,8 @@ import { AGENT_KINDS, type ParseResult } from '../commands/types.js';
 import { TICKET_ID_IN_TEXT } from '../services/state/tickets.js';
 import { selectActiveRuns, type DeckStore } from '../store/store.js';
 import type { ApprovalView } from '../store/types.js';
-import type { Actions } from './keymap/bindings.js';
+import type { InputActions } from './keymap/dispatch.js';
+import { lineActions } from './line-editor/actions.js';
 import { CHROME_ROWS, computeLayout, FRAME_ROWS, type Layout } from './layout.js';
 import { parseFilter } from './logs/filter.js';
 import { filterLogs, indexOfId, revealAnchor, scrollAnchor, windowOf } from './logs/view.js';
@@ -49,7 +50,7 @@ export interface ControllerOptions {
 const PAGE_MIN = 1;
 const LINE_BREAK = /\r\n|\r|\n/;
 
-export function createController(o: ControllerOptions): Actions & {
+export function createController(o: ControllerOptions): InputActions & {
   run(line: string): Promise<CommandResult | null>;
   setPrompt(value: string): void;
   setFilter(value: string): void;
@@ -70,7 +71,7 @@ export function createController(o: ControllerOptions): Actions & {
     const s = get();
     const previousMode: Mode = s.mode === 'dialog' ? s.previousMode : s.mode;
     const state: DialogState = { ...dialog, button: 0, input: '', error: null };
-    set({ dialog: state, mode: 'dialog', previousMode });
+    set({ dialog: state, mode: 'dialog', previousMode, cursor: null });
   };
 
   const closeDialog = (): void => {
@@ -204,7 +205,7 @@ export function createController(o: ControllerOptions): Actions & {
     }
     const history = pushHistory(get().history, raw);
     if (history !== get().history) o.history?.append(raw, history);
-    set({ history, historyIndex: null, historyDraft: '', prompt: '', promptRev: get().promptRev + 1, promptError: null, promptHint: null, mode: 'normal' });
+    set({ history, historyIndex: null, historyDraft: '', prompt: '', cursor: null, promptError: null, promptHint: null, mode: 'normal' });
     const confirm = o.commands.confirmOf?.(raw) ?? null;
     if (confirm) {
       openDialog({
@@ -221,7 +222,7 @@ export function createController(o: ControllerOptions): Actions & {
     void run(raw);
   };
 
-  const setPromptFromOutside = (value: string): void => set({ prompt: value, promptRev: get().promptRev + 1, promptError: null });
+  const setPromptFromOutside = (value: string): void => set({ prompt: value, promptError: null, cursor: null });
 
   /**
    * Text that reaches the prompt in one piece (keys typed ahead while the dashboard starts, a
@@ -332,7 +333,17 @@ export function createController(o: ControllerOptions): Actions & {
     });
   };
 
-  const actions: Actions = {
+  const lines = lineActions({ get, set, leave: () => actions.back('', []), enterLines: (l) => enterLines(l) });
+  /** Ctrl+R's search ends with its match in the prompt before a key that works on the line. */
+  const afterSearch =
+    (fn: (input: string, keys: readonly string[]) => void) =>
+    (input: string, keys: readonly string[]): void => {
+      lines.acceptSearch();
+      fn(input, keys);
+    };
+
+  const actions: InputActions = {
+    ...lines,
     help: () => set({ mode: 'help', previousMode: get().mode, helpScroll: 0 }),
     refresh: () => {
       notice('refreshing…');
@@ -359,7 +370,7 @@ export function createController(o: ControllerOptions): Actions & {
     open: openDetail,
     approve: () => decide('approve'),
     reject: () => decide('reject'),
-    filter: () => set({ mode: 'filter', previousMode: 'normal', match: null }),
+    filter: () => set({ mode: 'filter', previousMode: 'normal', match: null, cursor: null }),
     nextMatch: () => jump(1),
     prevMatch: () => jump(-1),
     prompt: (input) => {
@@ -374,6 +385,7 @@ export function createController(o: ControllerOptions): Actions & {
     },
     back: () => {
       const s = get();
+      if (lines.cancelSearch()) return;
       switch (s.mode) {
         case 'prompt':
           set({ mode: 'normal', promptError: null, promptHint: null, historyIndex: null });
@@ -408,15 +420,15 @@ export function createController(o: ControllerOptions): Actions & {
       });
     },
     quitNow: () => o.exit(),
-    submitPrompt: submit,
-    historyPrev: () => {
+    submitPrompt: afterSearch(submit),
+    historyPrev: afterSearch(() => {
       const s = get();
       if (s.history.length === 0) return;
       const index = s.historyIndex === null ? s.history.length - 1 : Math.max(0, s.historyIndex - 1);
       set({ historyIndex: index, historyDraft: s.historyIndex === null ? s.prompt : s.historyDraft });
       setPromptFromOutside(s.history[index] ?? '');
-    },
-    historyNext: () => {
+    }),
+    historyNext: afterSearch(() => {
       const s = get();
       if (s.historyIndex === null) return;
       const index = s.historyIndex + 1;
@@ -427,15 +439,15 @@ export function createController(o: ControllerOptions): Actions & {
         set({ historyIndex: index });
         setPromptFromOutside(s.history[index] ?? '');
       }
-    },
-    complete: () => {
+    }),
+    complete: afterSearch(() => {
       const s = get();
       const { line, candidates } = o.commands.complete(s.prompt);
       if (line !== s.prompt) setPromptFromOutside(line);
       if (candidates.length === 0) set({ promptHint: 'no completion here' });
       else if (candidates.length === 1) set({ promptHint: null });
       else set({ promptHint: `Tab: ${candidates.slice(0, 12).join(' · ')}${candidates.length > 12 ? ` · (+${candidates.length - 12})` : ''}` });
-    },
+    }),
     applyFilter: () => {
       const f = parseFilter(get().filter);
       set({ mode: 'normal', notice: f.error ? `filter: ${f.error}` : null });
@@ -473,12 +485,12 @@ export function createController(o: ControllerOptions): Actions & {
     setPrompt: (value) => {
       const lines = value.split(LINE_BREAK);
       if (lines.length > 1) enterLines(lines);
-      else set({ prompt: value, promptError: null, historyIndex: null });
+      else set({ prompt: value, promptError: null, historyIndex: null, cursor: null });
     },
-    setFilter: (value) => set({ filter: value, match: null, logAnchor: null }),
+    setFilter: (value) => set({ filter: value, match: null, logAnchor: null, cursor: null }),
     setDialogInput: (value) => {
       const d = get().dialog;
-      if (d) set({ dialog: { ...d, input: value, error: null } });
+      if (d) set({ dialog: { ...d, input: value, error: null }, cursor: null });
     },
   };
 }

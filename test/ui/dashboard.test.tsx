@@ -1,25 +1,16 @@
 // The dashboard end to end inside the process: the real engine over a temp state db, the real
 // bus and store, and the real Ink renderer.
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { listTickets } from '../../src/services/state/tickets.js';
 import { getApproval } from '../../src/agents/orchestrator/approvals-repo.js';
 import { ApprovalPending } from '../../src/agents/types.js';
 import { historyPath } from '../../src/ui/state/history.js';
 import { buildQueue } from '../../src/ui/queue.js';
 import { KEYS, plain, waitFor } from './harness.js';
-import { mountDashboard, type Mounted } from './mount.js';
+import { useMounts, type Mounted } from './mount.js';
 
-let mounted: Mounted[] = [];
-function mount(options?: Parameters<typeof mountDashboard>[0]): Mounted {
-  const m = mountDashboard(options);
-  mounted.push(m);
-  return m;
-}
-afterEach(() => {
-  for (const m of mounted) m.cleanup();
-  mounted = [];
-});
+const mount = useMounts();
 
 const screen = (m: Mounted): string => plain(m.lastFrame());
 /** The log pane's rows only (left of the recent-activity pane). */

@@ -1,5 +1,6 @@
 // The whole dashboard over the real engine, bus, store and a temp state db, rendered by the real
 // Ink renderer into fake streams of a chosen size.
+import { afterEach } from 'vitest';
 import { connectStore, createDeckStore, hydrate, type DeckStore } from '../../src/store/index.js';
 import { defaultCommands } from '../../src/ui/commands.js';
 import { buildDashboard, type DashboardParts } from '../../src/ui/index.js';
@@ -37,5 +38,19 @@ export function mountDashboard(options: { columns?: number; rows?: number; root?
       ingestion.stop();
       t.cleanup();
     },
+  };
+}
+
+/** A `mount` for a test file: every dashboard it mounts is cleaned up after each test. */
+export function useMounts(): (options?: Parameters<typeof mountDashboard>[0]) => Mounted {
+  let mounted: Mounted[] = [];
+  afterEach(() => {
+    for (const m of mounted) m.cleanup();
+    mounted = [];
+  });
+  return (options) => {
+    const m = mountDashboard(options);
+    mounted.push(m);
+    return m;
   };
 }

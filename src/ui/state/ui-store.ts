@@ -82,8 +82,13 @@ export interface UiState {
   /** The log pane fills the body (`L`). */
   readonly logsMaximized: boolean;
   readonly prompt: string;
-  /** Bumped when the prompt value is set from outside the text input, to reset its cursor. */
-  readonly promptRev: number;
+  /**
+   * The cursor in the line being edited (prompt, filter or typed confirmation: one at a time);
+   * null puts it at the end, where a line set from outside leaves it.
+   */
+  readonly cursor: number | null;
+  /** Ctrl+R: the text searched for, the history entry it matched, and the line before the search. */
+  readonly search: { readonly query: string; readonly index: number | null; readonly original: string } | null;
   readonly promptError: string | null;
   readonly promptHint: string | null;
   readonly history: readonly string[];
@@ -118,7 +123,8 @@ export function createUiStore(history: readonly string[] = [], inputReady = true
     match: null,
     logsMaximized: false,
     prompt: '',
-    promptRev: 0,
+    cursor: null,
+    search: null,
     promptError: null,
     promptHint: null,
     history,
