@@ -1,4 +1,5 @@
 // Loads what the state db already holds into the store: at start-up and on refresh (R).
+import type { AgentKind } from '../commands/types.js';
 import type { StateDb } from '../services/state/db.js';
 import { queryEvents } from '../services/state/events.js';
 import { listTickets } from '../services/state/tickets.js';
@@ -18,10 +19,10 @@ export function hydrate(store: DeckStore, state: StateDb, options: { logs?: numb
   }));
   const runs = (
     state.db
-      .prepare('SELECT id, status, line, command_id, ticket_id, phase, updated_at FROM runs ORDER BY updated_at DESC LIMIT 200')
-      .all() as { id: string; status: string; line: string; command_id: string | null; ticket_id: string | null; phase: string | null; updated_at: string }[]
+      .prepare('SELECT id, status, line, agent, command_id, ticket_id, phase, updated_at FROM runs ORDER BY updated_at DESC LIMIT 200')
+      .all() as { id: string; status: string; line: string; agent: AgentKind; command_id: string | null; ticket_id: string | null; phase: string | null; updated_at: string }[]
   ).map(
-    (r): RunView => ({ id: r.id, status: r.status, line: r.line, commandId: r.command_id, ticketId: r.ticket_id, phase: r.phase, updatedAt: Date.parse(r.updated_at) }),
+    (r): RunView => ({ id: r.id, status: r.status, line: r.line, agent: r.agent, commandId: r.command_id, ticketId: r.ticket_id, phase: r.phase, updatedAt: Date.parse(r.updated_at) }),
   );
   const approvals: ApprovalView[] = listApprovals(state, 'pending').map((a) => approvalData(a).approval);
   const dep = state.db.prepare('SELECT id, ticket_id, env, status, created_at FROM deployments ORDER BY created_at DESC LIMIT 1').get() as
@@ -30,7 +31,8 @@ export function hydrate(store: DeckStore, state: StateDb, options: { logs?: numb
   const lastDeployment: DeploymentView | null = dep ? { id: dep.id, ticketId: dep.ticket_id, env: dep.env, status: dep.status, ts: Date.parse(dep.created_at) } : null;
   // Log lines are loaded once; on refresh the store already follows them live.
   const logs: LogLine[] | null = store.getState().logs.length > 0 ? null : recentLogs(state, options.logs ?? 500);
-  store.setState((s) => ({ ...s, tickets, runs, approvals, lastDeployment, logs: logs ?? s.logs, version: s.version + 1 }));
+  // The line count covers what is loaded: the panes never say "0 lines" over lines they show.
+  store.setState((s) => ({ ...s, tickets, runs, approvals, lastDeployment, logs: logs ?? s.logs, logTotal: Math.max(s.logTotal, (logs ?? s.logs).length), version: s.version + 1 }));
 }
 
 function recentLogs(state: StateDb, limit: number): LogLine[] {

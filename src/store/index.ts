@@ -3,3 +3,4 @@ export type { DeckStore, Ingestion, IngestOptions } from './store.js';
 export { hydrate } from './hydrate.js';
 export { Ring } from './ring.js';
 export type * from './types.js';
+export { activeAgentsText, agentViews, countsOf, runningRunCount } from './selectors.js';

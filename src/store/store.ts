@@ -18,8 +18,8 @@ export function toLogLine(e: Pick<AgentEvent, 'id' | 'ts' | 'agent' | 'level' | 
   return { id: e.id, ts: e.ts, agent: e.agent, level: e.level, message: e.message, runId: e.runId, ticketId: e.ticketId };
 }
 
-/** Agent states that count as not active. */
-export const RESTING_AGENT: ReadonlySet<string> = new Set(['idle', 'done', 'stopped']);
+/** Agent states that count as not active: an instance that ended, however its run ended, rests. */
+export const RESTING_AGENT: ReadonlySet<string> = new Set(['idle', 'done', 'stopped', 'failed']);
 const OPEN_APPROVAL = 'pending';
 
 export function idleAgents(now = Date.now()): Record<AgentKind, AgentView> {
@@ -152,9 +152,11 @@ export function applyEvents(state: DeckState, events: readonly AgentEvent[], max
       case 'agent': {
         const a = d as unknown as Partial<AgentPayload>;
         if (a.state) {
+          const ended = RESTING_AGENT.has(a.state);
           const view: AgentView = {
             kind: e.agent,
-            state: a.state === 'done' || a.state === 'stopped' ? 'idle' : a.state,
+            state: ended ? 'idle' : a.state,
+            last: ended ? (a.outcome ?? (a.state === 'failed' ? 'failed' : null)) : null,
             instance: a.instance,
             runId: a.runId ?? e.runId ?? null,
             step: a.step ?? null,

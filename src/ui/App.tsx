@@ -3,6 +3,7 @@
 import { Box, useInput, useWindowSize } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
+import { agentViews } from '../store/selectors.js';
 import type { DeckStore } from '../store/store.js';
 import type { DeckState } from '../store/types.js';
 import { ActivityPane } from './components/ActivityPane.js';
@@ -69,6 +70,8 @@ export function App({ deck, ui, controller, project, target, helpLines, detailLi
     },
     { isActive: s.inputReady },
   );
+  // Recomputed when the agents or the runs change, not for every log line.
+  const agentViewList = useMemo(() => agentViews(d), [d.agents, d.runs]);
   const now = useNow(s.pending.length > 0 ? 100 : 1000, clock);
   const layout = useMemo(() => computeLayout(columns, rows, s.logsMaximized), [columns, rows, s.logsMaximized]);
   const help = useMemo(() => (s.mode === 'help' ? helpLines(columns) : []), [s.mode, columns, helpLines]);
@@ -100,7 +103,7 @@ export function App({ deck, ui, controller, project, target, helpLines, detailLi
       <Box flexDirection="column" width={columns} height={bodyHeight}>
         {layout.topHeight > 0 ? (
           <Box width={columns} height={layout.topHeight}>
-            <AgentsPane agents={d.agents} width={layout.agentsWidth} height={layout.topHeight} focused={s.focus === 'agents'} selected={s.selection.agents} now={now} />
+            <AgentsPane views={agentViewList} width={layout.agentsWidth} height={layout.topHeight} focused={s.focus === 'agents'} selected={s.selection.agents} now={now} />
             <QueuePane deck={d} width={layout.queueWidth} height={layout.topHeight} focused={s.focus === 'queue'} selected={s.selection.queue} />
           </Box>
         ) : null}

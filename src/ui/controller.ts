@@ -3,7 +3,8 @@
 import type { CommandResult } from '../agents/types.js';
 import { AGENT_KINDS, type ParseResult } from '../commands/types.js';
 import { TICKET_ID_IN_TEXT } from '../services/state/tickets.js';
-import { selectActiveRuns, type DeckStore } from '../store/store.js';
+import { runningRunCount } from '../store/selectors.js';
+import type { DeckStore } from '../store/store.js';
 import type { ApprovalView } from '../store/types.js';
 import type { InputActions } from './keymap/dispatch.js';
 import { lineActions } from './line-editor/actions.js';
@@ -189,7 +190,9 @@ export function createController(o: ControllerOptions): InputActions & {
     });
   };
 
-  const activeRunCount = (): number => selectActiveRuns(deck.getState()).filter((r) => r.status !== 'waiting_approval').length;
+  // The store's count of runs in flight; a command of ours not yet seen as a run counts too (the
+  // larger of the two, since once seen it is both).
+  const activeRunCount = (): number => Math.max(runningRunCount(deck.getState()), get().pending.length);
 
   const submit = (): void => {
     const raw = get().prompt.trim();
@@ -405,7 +408,7 @@ export function createController(o: ControllerOptions): InputActions & {
       }
     },
     quit: () => {
-      const active = activeRunCount() + get().pending.length;
+      const active = activeRunCount();
       if (active === 0) {
         o.exit();
         return;

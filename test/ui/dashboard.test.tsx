@@ -306,14 +306,14 @@ describe('size', () => {
     const m = mount({ columns: 120, rows: 40 });
     const lines = (): string[] => screen(m).split('\n');
     expect(lines()).toHaveLength(40);
-    expect(lines()[0]).toContain('Active agents 0/5 │ Queue 0 │ Last deployment: none │ crm-app → local');
+    expect(lines()[0]).toContain('Active agents 0/6 │ Queue 0 │ Last deployment: none │ crm-app → local');
     expect(Math.max(...lines().map((l) => [...l].length))).toBeLessThanOrEqual(120);
     m.stdout.resize(80, 24);
     await waitFor(() => expect(lines()).toHaveLength(24));
     expect(Math.max(...lines().map((l) => [...l].length))).toBeLessThanOrEqual(80);
     expect(screen(m)).toContain('Queue');
     // The header keeps the project and target visible with short labels.
-    expect(lines()[0]).toMatch(/Agents 0\/5 │ Queue 0 │ Deploy: none │ crm-app → local/);
+    expect(lines()[0]).toMatch(/Agents 0\/6 │ Queue 0 │ Deploy: none │ crm-app → local/);
     m.stdout.resize(79, 30);
     await waitFor(() => expect(screen(m)).toContain('needs at least 80x24'));
     expect(screen(m).trim().split('\n')).toHaveLength(1);

@@ -227,7 +227,7 @@ describe('help, status and small parts', () => {
     expect(lastDeploymentText({ ...s, lastDeployment: { id: 'd', env: 'staging', status: 'done', ts: 0 } }, 2 * 3600_000)).toBe('staging 2 hours ago');
     expect(lastDeploymentText({ ...s, lastDeployment: { id: 'd', env: 'production', status: 'failed', ts: 0 } }, 60_000)).toBe('production failed 1m ago');
     const busy = { ...s, agents: { ...s.agents, migrator: { kind: 'migrator' as const, state: 'working' as const, since: 0, runId: 'RUN-0007', phase: 'EXECUTE', step: 'apply', waitingFor: null } } };
-    expect(activeAgents(busy)).toBe('1/5');
+    expect(activeAgents(busy)).toBe('1/6');
     const row = stripAnsi(agentRow(busy.agents.migrator, 70, 65_000));
     expect(row).toMatch(/● Migrator\s+working\s+RUN-0007 {2}EXECUTE · apply\s+1m05s/);
     expect(stripAnsi(agentRow({ kind: 'ops', state: 'waiting_lock', since: 0, waitingFor: 'db:local' }, 70, 1000))).toContain('waits: db:local');

@@ -1,5 +1,6 @@
 // The console's own commands: tickets, status, logs, health, help, the audit check, and the
 // system views. They read and write the state db through the engine their context belongs to.
+import { agentCounts } from '../activity.js';
 import { helpTopic } from '../../commands/help.js';
 import { auditVerify, dashboard, health, help, logs, status } from '../../commands/defs/meta.js';
 import { systemLogs, systemStatus } from '../../commands/defs/system.js';
@@ -72,14 +73,15 @@ interface StatusData {
 
 function gatherStatus(engine: EngineInternals): StatusData {
   const runs = listRuns(engine.state, { statuses: [...ACTIVE_STATUSES, 'waiting_approval'], limit: 200 });
+  // The same count the dashboard's header, agents pane and quit dialog use.
+  const counts = agentCounts(runs);
   const agents = AGENT_KINDS.map((agent): AgentRow => {
-    const mine = runs.filter((r) => r.agent === agent);
-    const working = mine.filter((r) => r.status !== 'waiting_approval').length;
+    const mine = counts.byAgent[agent];
     return {
       agent,
       name: AGENT_NAMES[agent],
-      state: working > 0 ? 'working' : mine.length > 0 ? 'waiting' : 'idle',
-      active: mine.length,
+      state: mine.state,
+      active: mine.runs,
       limit: Number.isFinite(engine.pool.limit(agent)) ? engine.pool.limit(agent) : null,
     };
   });
