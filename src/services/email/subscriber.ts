@@ -102,6 +102,8 @@ export function notificationSubscriber(notify: Notify): (event: AgentEvent) => v
           approvalId: a.id,
           summary: a.summary,
           target: a.target,
+          ...(a.confirmText ? { confirmText: a.confirmText } : {}),
+          ...(a.detail?.length ? { detail: [...a.detail] } : {}),
           ...(a.runId ? { runId: a.runId } : {}),
           ...(a.ticketId ? { ticketId: a.ticketId } : {}),
         }),

@@ -1,5 +1,6 @@
 // Renders each notification kind to a subject, a plain-text body and an HTML body.
 import * as z from 'zod';
+import { approvalHint } from '../../commands/defs/runs.js';
 import { clipRedacted } from '../secrets/redact.js';
 import { escapeHtml } from './html.js';
 import type { NotificationKind, RenderedEmail } from './types.js';
@@ -22,6 +23,10 @@ export const PAYLOAD_SCHEMAS = {
     summary: z.string(),
     target: z.string().default('local'),
     requestedBy: z.string().optional(),
+    /** What the approver must type (the ticket id) when the approval asks for typed confirmation. */
+    confirmText: z.string().nullish(),
+    /** What exactly is approved beyond the summary (a config diff, a diffstat). */
+    detail: z.array(z.string()).default([]),
   }),
   run_failed: z.object({
     ...runRef,
@@ -126,7 +131,10 @@ export function renderNotification<K extends NotificationKind>(kind: K, payload:
           ['Requested by', p.requestedBy],
           ['Run', p.runId],
         ],
-        next: `@agent approve ${p.approvalId}`,
+        // Preformatted: a diff keeps its -/+ columns.
+        ...(p.detail.length > 0 ? { appendix: p.detail.join('\n') } : {}),
+        // The same hint the console shows, with the typed confirmation when one is needed.
+        next: `In the agentdeck console: ${approvalHint(p.approvalId, p.confirmText)}`,
       });
     }
     case 'run_failed': {
