@@ -129,7 +129,8 @@ export function notificationSubscriber(notify: Notify): (event: AgentEvent) => v
         if (entry) entry.rolledBack = { id: d.id, env: d.env, ...(cause ? { cause } : {}) };
         return;
       }
-      const status = d.status === 'failed' ? 'failed' : ROLLED_BACK.test(d.status) ? 'rolled_back' : SUCCEEDED.test(d.status) ? 'succeeded' : null;
+      const succeeded = SUCCEEDED.test(d.status) ? (data?.mergedOnly === true ? 'merged' : 'succeeded') : null;
+      const status = d.status === 'failed' ? 'failed' : ROLLED_BACK.test(d.status) ? 'rolled_back' : succeeded;
       if (!status) return;
       safely(() =>
         notify('deployment_finished', {
@@ -139,6 +140,7 @@ export function notificationSubscriber(notify: Notify): (event: AgentEvent) => v
           ...(e.runId ? { runId: e.runId } : {}),
           ...(d.ticketId ? { ticketId: d.ticketId } : {}),
           ...(typeof data?.url === 'string' ? { url: data.url } : {}),
+          ...(typeof data?.summary === 'string' ? { summary: data.summary } : {}),
         }),
       );
     }

@@ -12,7 +12,8 @@ export const PAYLOAD_SCHEMAS = {
     ...runRef,
     deploymentId: z.string(),
     env: z.string(),
-    status: z.enum(['succeeded', 'failed', 'rolled_back']).default('succeeded'),
+    /** `merged`: the branch moved but no deploy command is configured, so nothing was deployed. */
+    status: z.enum(['succeeded', 'merged', 'failed', 'rolled_back']).default('succeeded'),
     url: z.string().optional(),
     commit: z.string().optional(),
     summary: z.string().optional(),
@@ -102,7 +103,8 @@ export function renderNotification<K extends NotificationKind>(kind: K, payload:
   switch (kind) {
     case 'deployment_finished': {
       const p = PAYLOAD_SCHEMAS.deployment_finished.parse(payload);
-      const verb = p.status === 'succeeded' ? 'finished' : p.status === 'failed' ? 'failed' : 'was rolled back';
+      const verbs = { succeeded: 'finished', merged: 'only merged (nothing deployed)', failed: 'failed', rolled_back: 'was rolled back' } as const;
+      const verb = verbs[p.status];
       return layout({
         subject: `Deployment ${p.deploymentId} to ${p.env} ${verb}`,
         title: `Deployment ${verb}`,

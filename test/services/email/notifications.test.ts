@@ -71,6 +71,18 @@ describe('bus events become emails', () => {
     expect(lines.filter((l) => l.startsWith('Email written to '))).toHaveLength(3);
   });
 
+  it('a deploy that only merged (no deploy command) is mailed as merged, never as a finished deployment', async () => {
+    const { notifier, stop } = startNotifications({ state, project: project(root), bus });
+    const summary = 'BUG-2026-001 merged into staging; no deploy command configured for staging (set deploy.staging in agentdeck.config.json)';
+    bus.emit({ agent: 'stage', runId: 'run-5', kind: 'deployment', level: 'warn', message: 'merged', data: { deployment: { id: 'DEP-0005', env: 'staging', status: 'succeeded', ticketId: 'BUG-2026-001', ts: 1 }, mergedOnly: true, summary } });
+    await settle(stop, notifier);
+    const [row] = listOutbox(state);
+    expect(row!.subject).toBe('[agentdeck] Deployment DEP-0005 to staging only merged (nothing deployed)');
+    expect(row!.text).toContain(summary);
+    expect(row!.text).toContain('Status: merged');
+    expect(row!.text).not.toContain('finished');
+  });
+
   it('after an emergency rollback, the incident report carries the written report and what the run did', async () => {
     const { notifier, stop } = startNotifications({ state, project: project(root), bus });
     const t0 = Date.parse('2026-03-01T10:00:00Z');
