@@ -180,7 +180,7 @@ export function createController(o: ControllerOptions): Actions & {
     const line = verb === 'approve' ? approveLine(a.id, typed) : `reject ${a.id}`;
     openDialog({
       title: `${verb === 'approve' ? 'Approve' : 'Reject'} ${a.id}?`,
-      body: [a.summary, `target: ${a.target} · action: ${a.tool}${a.ticketId ? ` · ticket ${a.ticketId}` : ''}`],
+      body: [a.summary, ...(a.detail ?? []), `target: ${a.target} · action: ${a.tool}${a.ticketId ? ` · ticket ${a.ticketId}` : ''}`],
       typed,
       buttons: [
         { label: 'Cancel', action: { kind: 'cancel' } },
