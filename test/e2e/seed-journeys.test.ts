@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import type { CommandResult } from '../../src/agents/types.js';
 import { getTicket, ticketEvents } from '../../src/services/state/tickets.js';
+import { hydrate } from '../../src/store/hydrate.js';
+import { createDeckStore } from '../../src/store/store.js';
 import { buildNextApp, type NextApp } from '../fixtures/next-app/build.js';
 import { makeContext, type TestContext } from '../helpers/context.js';
 
@@ -141,6 +143,11 @@ describe('journey 1.1 with an outside ticket id on a create-next-app project', {
     expect(ticketEvents(t.state, ours).at(-1)?.note).toBe(`${deployment}: ${merged}`);
     expect(t.lines().join('\n')).toContain(`Ticket AI-EST-142 (${ours}): merged for staging (${deployment}: ${merged})`);
     expect(t.lines().join('\n')).not.toContain('deployed to staging');
+    // The dashboard says "merged", live and after a restart.
+    expect(t.events.find((e) => e.kind === 'deployment' && (e.data as { deployment?: { id: string } } | undefined)?.deployment?.id === deployment)?.data).toMatchObject({ deployment: { status: 'merged' } });
+    const deck = createDeckStore();
+    hydrate(deck, t.state);
+    expect(deck.getState().lastDeployment).toMatchObject({ id: deployment, status: 'merged' });
     const status = await run('status');
     expect(status.lines?.join('\n')).toContain(`Last deployment: ${deployment} ${ours}: ${merged}`);
     expect(status.lines?.join('\n')).toMatch(new RegExp(`${ours} +AI-EST-142 +merged for staging `));

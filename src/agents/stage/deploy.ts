@@ -268,7 +268,8 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
       stage,
       deployed ? 'success' : 'warn',
       deployed ? `${env === 'staging' ? 'Staging' : 'Production'} deployment successful: ${deployment.id}` : `${deployment.id}: ${deploymentOutcome(row)}`,
-      { deployment: { id: deployment.id, env, ticketId, status: 'succeeded', mergeSha }, ...(deployed ? {} : { mergedOnly: true, summary: `${ticketId} ${deploymentOutcome(row)}` }) },
+      // `merged`: the dashboard and the email say the branch moved, not that anything was deployed.
+      { deployment: { id: deployment.id, env, ticketId, status: deployed ? 'succeeded' : 'merged', mergeSha }, ...(deployed ? {} : { summary: `${ticketId} ${deploymentOutcome(row)}` }) },
     );
     return row;
   }, { nothingToUndo: true });

@@ -129,8 +129,7 @@ export function notificationSubscriber(notify: Notify): (event: AgentEvent) => v
         if (entry) entry.rolledBack = { id: d.id, env: d.env, ...(cause ? { cause } : {}) };
         return;
       }
-      const succeeded = SUCCEEDED.test(d.status) ? (data?.mergedOnly === true ? 'merged' : 'succeeded') : null;
-      const status = d.status === 'failed' ? 'failed' : ROLLED_BACK.test(d.status) ? 'rolled_back' : succeeded;
+      const status = d.status === 'failed' ? 'failed' : d.status === 'merged' ? 'merged' : ROLLED_BACK.test(d.status) ? 'rolled_back' : SUCCEEDED.test(d.status) ? 'succeeded' : null;
       if (!status) return;
       safely(() =>
         notify('deployment_finished', {

@@ -74,7 +74,7 @@ describe('bus events become emails', () => {
   it('a deploy that only merged (no deploy command) is mailed as merged, never as a finished deployment', async () => {
     const { notifier, stop } = startNotifications({ state, project: project(root), bus });
     const summary = 'BUG-2026-001 merged into staging; no deploy command configured for staging (set deploy.staging in agentdeck.config.json)';
-    bus.emit({ agent: 'stage', runId: 'run-5', kind: 'deployment', level: 'warn', message: 'merged', data: { deployment: { id: 'DEP-0005', env: 'staging', status: 'succeeded', ticketId: 'BUG-2026-001', ts: 1 }, mergedOnly: true, summary } });
+    bus.emit({ agent: 'stage', runId: 'run-5', kind: 'deployment', level: 'warn', message: 'merged', data: { deployment: { id: 'DEP-0005', env: 'staging', status: 'merged', ticketId: 'BUG-2026-001', ts: 1 }, summary } });
     await settle(stop, notifier);
     const [row] = listOutbox(state);
     expect(row!.subject).toBe('[agentdeck] Deployment DEP-0005 to staging only merged (nothing deployed)');
