@@ -140,6 +140,17 @@ describe('policy downgrades', () => {
     expect(shorter.lines).toEqual([`${CONFIG_FILE}:`, '  - approvals.ttlMinutes: 60', '  + approvals.ttlMinutes: 30']);
   });
 
+  it('the diff of a config change never shows a password in a deploy command', async () => {
+    const root = project();
+    start(root);
+    writeConfig(root, { ...BASE, deploy: { staging: [['supabase', 'db', 'push', '--db-url', 'postgresql://deployer:s3cretPassw0rd@db.example.com/app']] } });
+    const r = await you('agents update config');
+    expect(r.status).toBe('waiting_approval');
+    expect(r.lines).toContain('  + deploy.staging: [["supabase","db","push","--db-url","postgresql://deployer:[redacted]@db.example.com/app"]]');
+    expect(JSON.stringify(r)).not.toContain('s3cretPassw0rd');
+    expect(JSON.stringify(getApproval(t!.state, r.approvalId!))).not.toContain('s3cretPassw0rd');
+  });
+
   it('production deploys cannot be switched off; saying so is one clear line', async () => {
     const root = project();
     start(root);

@@ -171,7 +171,8 @@ export const handlers: HandlerTable = Object.fromEntries([
     const lowered = loweredGuards(confirmedGuards(engine.state) ?? next, next);
     // What changes, key by key: a lowered guard from its value in force (the file may already hold
     // the new one, edited by hand), every other key from the file as it is.
-    const diff = describeConfigDiff(mergeChanges(lowered, plan.changes));
+    // Redacted: a deploy command may carry a connection URL with its password.
+    const diff = describeConfigDiff(mergeChanges(lowered, plan.changes)).map(engine.bus.redact);
     if (lowered.length > 0) {
       await ctx.requireApproval({
         tool: agentsUpdateConfig.id,
