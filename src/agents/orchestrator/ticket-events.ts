@@ -22,6 +22,8 @@ export function announceTicketChanges(engine: EngineInternals, since: string, ru
     const ticket = getTicket(engine.state, id);
     if (!ticket) continue;
     // The note says what happened (`DEPLOY-2026-001: merged into staging; no deploy command ...`).
-    emitTicket(engine, ticket, 'info', `Ticket ${ticketLabel(ticket)}: ${ticket.status}${note ? ` (${note})` : ''}`, runId);
+    // One line: a note may be a commit message with its body and trailers.
+    const first = note?.split('\n')[0]?.trim();
+    emitTicket(engine, ticket, 'info', `Ticket ${ticketLabel(ticket)}: ${ticket.status}${first ? ` (${first})` : ''}`, runId);
   }
 }
