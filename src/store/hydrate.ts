@@ -25,7 +25,10 @@ export function hydrate(store: DeckStore, state: StateDb, options: { logs?: numb
     (r): RunView => ({ id: r.id, status: r.status, line: r.line, agent: r.agent, commandId: r.command_id, ticketId: r.ticket_id, phase: r.phase, updatedAt: Date.parse(r.updated_at) }),
   );
   const approvals: ApprovalView[] = listApprovals(state, 'pending').map((a) => approvalData(a).approval);
-  const dep = state.db.prepare('SELECT id, ticket_id, env, status, created_at FROM deployments ORDER BY created_at DESC LIMIT 1').get() as
+  // A deploy that ran no deploy command only merged: shown as such, as its live event says.
+  const dep = state.db
+    .prepare("SELECT id, ticket_id, env, CASE WHEN status = 'succeeded' AND json_extract(data_json, '$.deployCommands') = 0 THEN 'merged' ELSE status END AS status, created_at FROM deployments ORDER BY created_at DESC LIMIT 1")
+    .get() as
     | { id: string; ticket_id: string | null; env: string; status: string; created_at: string }
     | undefined;
   const lastDeployment: DeploymentView | null = dep ? { id: dep.id, ticketId: dep.ticket_id, env: dep.env, status: dep.status, ts: Date.parse(dep.created_at) } : null;

@@ -59,6 +59,8 @@ export interface ApprovalView {
   readonly tool: string;
   readonly confirmText?: string | null;
   readonly expiresAt?: string | null;
+  /** What exactly is approved beyond the summary (a config diff, a diffstat). */
+  readonly detail?: readonly string[];
 }
 
 export interface ActivityItem {

@@ -1,6 +1,7 @@
 // What the keys do. Every action reads and writes the UI store (and reads the deck store); engine
 // calls are started here and never awaited on the render path: a spinner shows while they run.
 import type { CommandResult } from '../agents/types.js';
+import { approveLine } from '../commands/defs/runs.js';
 import { AGENT_KINDS, type ParseResult } from '../commands/types.js';
 import { TICKET_ID_IN_TEXT } from '../services/state/tickets.js';
 import { runningRunCount } from '../store/selectors.js';
@@ -178,10 +179,10 @@ export function createController(o: ControllerOptions): InputActions & {
       return;
     }
     const typed = verb === 'approve' && (a.confirmText || a.target === 'production') ? (a.confirmText ?? a.ticketId ?? a.id) : undefined;
-    const line = verb === 'approve' ? `approve ${a.id}${typed ? ` --confirm ${typed}` : ''}` : `reject ${a.id}`;
+    const line = verb === 'approve' ? approveLine(a.id, typed) : `reject ${a.id}`;
     openDialog({
       title: `${verb === 'approve' ? 'Approve' : 'Reject'} ${a.id}?`,
-      body: [a.summary, `target: ${a.target} · action: ${a.tool}${a.ticketId ? ` · ticket ${a.ticketId}` : ''}`],
+      body: [a.summary, ...(a.detail ?? []), `target: ${a.target} · action: ${a.tool}${a.ticketId ? ` · ticket ${a.ticketId}` : ''}`],
       typed,
       buttons: [
         { label: 'Cancel', action: { kind: 'cancel' } },

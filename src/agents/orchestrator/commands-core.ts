@@ -22,7 +22,7 @@ import { fileTicket, ticketFiledMessage } from './file-ticket.js';
 
 export { inferTicketKind, ticketTitle } from './file-ticket.js';
 import { unknownTicketMessage } from '../stage/state.js';
-import { listDeployments } from '../stage/deployments.js';
+import { deploymentOutcome, listDeployments } from '../stage/deployments.js';
 import type { CommandContext, CommandResult, HandlerTable } from '../types.js';
 import { fail, handle, ok } from '../types.js';
 import { listApprovals } from './approvals-repo.js';
@@ -68,7 +68,8 @@ interface StatusData {
   readonly runs: readonly { id: string; status: string; agent: string; phase: string | null; ticketId: string | null; line: string }[];
   readonly tickets: readonly { id: string; ref: string | null; kind: string; status: string; since: string; priority: string; title: string; createdAt: string }[];
   readonly approvals: readonly { id: string; ticketId: string | null; target: string; summary: string; expiresAt: string | null }[];
-  readonly lastDeployment: { id: string; env: string; status: string; ticketId: string | null; createdAt: string } | null;
+  /** `outcome`: what it really did, in words (`merged into staging; no deploy command configured ...`). */
+  readonly lastDeployment: { id: string; env: string; status: string; outcome: string; ticketId: string | null; createdAt: string } | null;
 }
 
 function gatherStatus(engine: EngineInternals): StatusData {
@@ -99,7 +100,7 @@ function gatherStatus(engine: EngineInternals): StatusData {
       expiresAt: a.expiresAt,
     })),
     lastDeployment: deployment
-      ? { id: deployment.id, env: deployment.env, status: deployment.status, ticketId: deployment.ticketId, createdAt: deployment.createdAt }
+      ? { id: deployment.id, env: deployment.env, status: deployment.status, outcome: deploymentOutcome(deployment), ticketId: deployment.ticketId, createdAt: deployment.createdAt }
       : null,
   };
 }
@@ -142,7 +143,7 @@ function statusLines(s: StatusData): string[] {
       { header: 'action', value: 'summary', max: 60 },
     ])),
     '',
-    `Last deployment: ${d ? `${d.id} ${d.ticketId ?? ''} to ${d.env}: ${d.status} (${d.createdAt})`.replace('  ', ' ') : 'none'}`,
+    `Last deployment: ${d ? `${d.id} ${d.ticketId ?? ''}: ${d.outcome} (${d.createdAt})`.replace('  ', ' ') : 'none'}`,
   ];
 }
 
@@ -167,7 +168,7 @@ const dashboardHandler = handle(dashboard, (ctx) => {
     `Active Agents: ${data.agents.filter((a) => a.state !== 'idle').length}/${data.agents.length}`,
     `Queue Size: ${data.runs.filter((r) => r.status === 'queued').length}`,
     `Approvals Waiting: ${data.approvals.length}`,
-    `Last Deployment: ${d ? `${d.env} ${d.status} (${d.createdAt})` : 'none'}`,
+    `Last Deployment: ${d ? `${d.id}: ${d.outcome} (${d.createdAt})` : 'none'}`,
   ];
   return Promise.resolve(ok('The live dashboard is the agentdeck console: run "agentdeck" in a terminal', data, lines));
 });

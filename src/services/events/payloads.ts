@@ -57,6 +57,8 @@ export interface ApprovalPayload {
     readonly tool: string;
     readonly confirmText?: string | null;
     readonly expiresAt?: string | null;
+    /** What exactly is approved beyond the summary (a config diff, a diffstat). */
+    readonly detail?: readonly string[];
   };
 }
 

@@ -46,8 +46,10 @@ const QUERIES: readonly (readonly [string, string])[] = [
   ],
   [
     'policy',
-    `select n.nspname || '.' || c.relname || ' ' || p.polname || ' cmd=' || p.polcmd::text || ' permissive=' || p.polpermissive ||
-            ' roles=' || array_to_string(array(select coalesce((select rolname from pg_roles where oid = r), 'public') from unnest(p.polroles) r order by 1), ',') ||
+    // In CREATE POLICY's words (`as permissive for UPDATE to authenticated`), not pg_policy's codes.
+    `select n.nspname || '.' || c.relname || ' ' || p.polname || ' as ' || case when p.polpermissive then 'permissive' else 'restrictive' end ||
+            ' for ' || case p.polcmd when 'r' then 'SELECT' when 'a' then 'INSERT' when 'w' then 'UPDATE' when 'd' then 'DELETE' else 'ALL' end ||
+            ' to ' || array_to_string(array(select coalesce((select rolname from pg_roles where oid = r), 'public') from unnest(p.polroles) r order by 1), ', ') ||
             coalesce(' using ' || pg_get_expr(p.polqual, p.polrelid), '') ||
             coalesce(' check ' || pg_get_expr(p.polwithcheck, p.polrelid), '') as line
        from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
