@@ -102,7 +102,7 @@ try {
   console.log(`backup restore (pg_restore) ${fmt(restoreMs)}   pg_restore --clean --single-transaction ${fmt(anchorRestoreMs)}   ${ratio(restoreMs, anchorRestoreMs)} (target <= 1.5x)`);
 
   // ---- peak RSS of commands through the built binary ----
-  for (const command of ['migrate execute --dry-run', 'backup create', 'db health', 'security audit']) {
+  for (const command of ['migrate execute --dry-run', 'backup create', 'backup list', 'security audit']) {
     // Run as users run it: the executable itself, so its V8 flags apply (its `env node` finds the
     // pinned Node first on PATH, as under npm scripts).
     const r = spawnSync('/usr/bin/time', ['-f', '%M', join(REPO, 'bin', 'agentdeck.js'), 'run', command], {
