@@ -1,6 +1,7 @@
 // Source templates for CodeSmith's generators, shaped by the target's conventions.
 import { posix } from 'node:path';
 import type { Conventions } from './conventions.js';
+import { persistedApiRoute } from './persisted-route.js';
 
 export interface GeneratedFile {
   readonly path: string;
@@ -199,8 +200,10 @@ export function apiRoute(c: Conventions, route: string, methods: readonly string
   const norm = normaliseRoute(route);
   if (!norm) throw new Error(`"${route}" is not a route`);
   if (!c.appDir && c.pagesApiDir) return pagesApiRoute(c, c.pagesApiDir, norm, methods);
-  const params = norm.segments.filter((s) => s.startsWith('[')).map((s) => s.slice(1, -1));
   const folder = `${c.appDir ?? 'app'}/${norm.segments.join('/')}`;
+  // With the app's Supabase helper the route reads and writes its table through it.
+  if (c.supabaseHelper) return persistedApiRoute(c, c.supabaseHelper, norm, methods, folder, testHeader(c), (a, b) => eq(c, a, b));
+  const params = norm.segments.filter((s) => s.startsWith('[')).map((s) => s.slice(1, -1));
   const source = `// ${norm.route}: ${methods.join(', ')}\n\n${methods.map((m) => methodBody(m, norm.route, params)).join('\n')}`;
   const url = `http://localhost${norm.route.replace(/\[([^\]]+)\]/g, 'x1')}`;
   const test = `${testHeader(c)}import { ${methods.join(', ')} } from './route${c.importExt}';
