@@ -18,6 +18,8 @@ export interface Conventions {
   readonly rootAlias: boolean;
   /** The folder `@/*` maps to (`''` for the root, `src/`), or null without the alias. */
   readonly aliasRoot: string | null;
+  /** The test runner loads .tsx files (JSX): vitest, or jest with a TypeScript transform. */
+  readonly loadsTsx: boolean;
   /** The app's server-side Supabase client helper, when it has one. */
   readonly supabaseHelper: SupabaseHelper | null;
 }
@@ -50,6 +52,31 @@ function supabaseHelper(dir: string, aliasRoot: string | null): SupabaseHelper |
     return { file, exportName, aliasImport };
   }
   return null;
+}
+
+function readText(dir: string, file: string): string {
+  try {
+    return readFileSync(join(dir, file), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Vitest loads a `.test.tsx` when its config transforms JSX (the React plugin or a `jsx` option:
+ * Next's `jsx: "preserve"` leaves JSX unparsed) and its `include` globs, when given, take .tsx.
+ */
+function vitestLoadsTsx(dir: string): boolean {
+  const config = ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.js', 'vitest.config.mjs', 'vite.config.ts', 'vite.config.js'].map((f) => readText(dir, f)).find((t) => t !== '') ?? '';
+  if (!/plugin-react|\bjsx\s*:/.test(config)) return false;
+  const include = /\binclude\s*:\s*\[([^\]]*)\]/.exec(config)?.[1];
+  return include === undefined || /tsx|\.\*['"`]|\{[^}]*x[^}]*\}|\*\*\/\*['"`]/.test(include);
+}
+
+/** Jest loads TSX only through a transform: ts-jest, @swc/jest, next/jest or babel's TypeScript preset. */
+function jestTransformsTsx(dir: string): boolean {
+  const texts = ['jest.config.js', 'jest.config.ts', 'jest.config.mjs', 'jest.config.cjs', 'package.json', 'babel.config.js', '.babelrc'].map((f) => readText(dir, f));
+  return texts.some((t) => /ts-jest|@swc\/jest|next\/jest|@babel\/preset-typescript/.test(t));
 }
 
 /** `./*` -> `''`, `./src/*` -> `src/`; null when `@/*` is not mapped to one folder of the project. */
@@ -92,6 +119,7 @@ export function detectConventions(dir: string, configuredTest?: readonly string[
     importExt,
     rootAlias: '@/*' in paths,
     aliasRoot: aliasRootOf(paths),
+    loadsTsx: runner === 'vitest' ? vitestLoadsTsx(dir) : runner === 'jest' && jestTransformsTsx(dir),
     supabaseHelper: supabaseHelper(dir, aliasRootOf(paths)),
   };
 }

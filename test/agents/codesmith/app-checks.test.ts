@@ -87,9 +87,36 @@ describe.each<TestRunnerShape>(['node', 'vitest'])('generate api on a create-nex
     }
   });
 
+  it('writes a component without a test the app cannot load, and says why', async () => {
+    const r = await run(`generate component EstimateCard --ticket ${ticket}`);
+    expect(r.status).toBe('done');
+    expect((r.data as { files: string[] }).files).toEqual(['components/EstimateCard.tsx']);
+    expect(t.lines().join('\n')).toContain(`Component test skipped: the project's ${runner === 'node' ? 'node --test' : 'vitest'} cannot load .tsx files`);
+    expect(appTsc(worktree).output).toBe('');
+  });
+
   it('leaves a route on a collection without its key as one clear line', async () => {
     const r = await run(`generate api /api/invoices --methods DELETE --ticket ${ticket}`);
     expect(r.message).toBe('DELETE /api/invoices needs the row it changes: add its key to the route (e.g. /api/invoices/[id])');
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: app.root, encoding: 'utf8' })).toBe('');
+  });
+});
+
+describe('generate component on a vitest app that transforms JSX', () => {
+  it("writes a .test.tsx the app's vitest loads and passes", async () => {
+    const app = buildNextApp({ runner: 'vitest', jsx: true });
+    const t = makeContext({ root: app.root, run: false });
+    try {
+      const r = await t.engine.dispatch('generate component EstimateCard', { initiator: 'you' });
+      expect(r.message).toMatch(/tests: 1 passed, 0 failed/);
+      expect(r.status).toBe('done');
+      const worktree = (r.data as { worktree: string }).worktree;
+      expect((r.data as { files: string[] }).files).toEqual(['components/EstimateCard.tsx', 'components/EstimateCard.test.tsx']);
+      expect(appTests(worktree, ['components/EstimateCard.test.tsx']).ok).toBe(true);
+      expect(appTsc(worktree).output).toBe('');
+    } finally {
+      t.cleanup();
+      app.cleanup();
+    }
   });
 });
