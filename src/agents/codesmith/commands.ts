@@ -2,7 +2,9 @@
 import { generateApi, generateComponent, generateMcpTool, generateTest } from '../../commands/defs/generate.js';
 import { handle, type CommandResult, type HandlerTable } from '../types.js';
 import { freeForm, generate, readSource } from './generate.js';
-import { apiRoute, component, mcpTool, normaliseRoute, testFor } from './templates.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { apiRoute, component, mcpTool, normaliseRoute, testFor, toCamel } from './templates.js';
 import { exportedFunctions } from './typecheck.js';
 import { runModelGeneration } from './model.js';
 import { engineOf } from '../orchestrator/internals.js';
@@ -42,7 +44,15 @@ export const handlers: HandlerTable = Object.fromEntries([
     });
   }),
   handle(generateMcpTool, (ctx, args) =>
-    generate(ctx, { what: `mcp-tool ${args.name}`, ticket: args.ticket, title: `MCP tool ${args.name}`, files: (c) => mcpTool(c, args.name) }),
+    generate(ctx, { what: `mcp-tool ${args.name}`, ticket: args.ticket, title: `MCP tool ${args.name}`, files: (c, staged) => {
+        const index = join(staged.path, c.mcpToolsDir, '..', 'index.ts');
+        const text = existsSync(index) ? readFileSync(index, 'utf8') : null;
+        const files = mcpTool(c, args.name, text);
+        if (!files.some((f) => f.original !== undefined)) {
+          ctx.as('codesmith').log('warn', `${args.name} is not registered: ${text === null ? `${c.mcpToolsDir}/../index.ts does not exist` : 'the edge function\'s index.ts has no `export const tools = [...]` list'}; add ${toCamel(args.name)}Tool where the function lists its tools`);
+        }
+        return files;
+      } }),
   ),
   handle(generateTest, (ctx, args) => {
     const file = args.file.replace(/^\.\//, '');

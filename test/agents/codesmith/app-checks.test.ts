@@ -95,6 +95,23 @@ describe.each<TestRunnerShape>(['node', 'vitest'])('generate api on a create-nex
     expect(appTsc(worktree).output).toBe('');
   });
 
+  it('writes an MCP tool that queries its table and registers it in the edge function', async () => {
+    const r = await run(`generate mcp-tool create_estimates --ticket ${ticket}`);
+    expect(r.message).toMatch(/tests: 4 passed, 0 failed/);
+    expect(r.status).toBe('done');
+    expect((r.data as { files: string[] }).files).toEqual([
+      'supabase/functions/mcp-server/tools/create_estimates.ts',
+      'supabase/functions/mcp-server/tools/create_estimates.test.ts',
+      'supabase/functions/mcp-server/index.ts',
+    ]);
+    expect(readFileSync(join(worktree, 'supabase/functions/mcp-server/index.ts'), 'utf8')).toBe(
+      "import { estimateTools } from './tools/estimate_tools.ts';\nimport { createEstimatesTool } from './tools/create_estimates.ts';\n\nexport const tools = [...estimateTools, createEstimatesTool];\n",
+    );
+    expect(readFileSync(join(worktree, 'supabase/functions/mcp-server/tools/create_estimates.ts'), 'utf8')).toContain(".from('estimates').insert(args.values as object).select()");
+    const refused = await run(`generate mcp-tool estimates_magic --ticket ${ticket}`);
+    expect(refused.message).toBe('"estimates_magic" does not say what the tool does: name it <verb>_<table> with verb get, list, create, update, delete (e.g. create_estimates)');
+  });
+
   it('leaves a route on a collection without its key as one clear line', async () => {
     const r = await run(`generate api /api/invoices --methods DELETE --ticket ${ticket}`);
     expect(r.message).toBe('DELETE /api/invoices needs the row it changes: add its key to the route (e.g. /api/invoices/[id])');

@@ -136,7 +136,9 @@ describe('generate on the sample app', () => {
   it('generates an MCP tool next to the existing tools', async () => {
     const r = await run(`generate mcp-tool create_estimate_record --ticket ${feat}`);
     expect(r.status).toBe('done');
-    expect(r.message).toMatch(/tests: 3 passed, 0 failed/);
+    expect(r.message).toMatch(/tests: 4 passed, 0 failed/);
+    // The sample app's edge function has no index.ts: said, not hidden.
+    expect(t.lines().join('\n')).toContain('create_estimate_record is not registered: supabase/functions/mcp-server/tools/../index.ts does not exist');
     expect(existsSync(join(worktree(r), 'supabase/functions/mcp-server/tools/create_estimate_record.ts'))).toBe(true);
   });
 
