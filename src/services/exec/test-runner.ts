@@ -29,9 +29,15 @@ export function readPackageJson(dir: string): PackageJson | null {
   }
 }
 
-/** Which runner the project uses; `configured` (the config's `test`) wins when given. */
+/** `npm test` and its spellings: they run package.json's `test` script, which says the runner. */
+const NPM_TEST = /^npm (run |run-script )?(test|t)( --silent| -s)?$/;
+
+/**
+ * Which runner the project uses; `configured` (the config's `test`) wins when given, except
+ * `npm test` (what `init` writes), which is read through to the script it runs.
+ */
 export function detectTestRunner(dir: string, configured?: readonly string[] | null): TestRunner | null {
-  if (configured && configured.length > 0) return { kind: kindOfArgv(configured), argv: configured };
+  if (configured && configured.length > 0 && !NPM_TEST.test(configured.join(' '))) return { kind: kindOfArgv(configured), argv: configured };
   const pkg = readPackageJson(dir);
   if (!pkg) return null;
   const script = pkg.scripts?.test?.trim();

@@ -137,3 +137,19 @@ describe('generate component on a vitest app that transforms JSX', () => {
     }
   });
 });
+
+describe('generate api on an app configured with `npm test` (as init writes it)', () => {
+  it.each<TestRunnerShape>(['node', 'vitest'])('reads the %s runner through the script and its generated test passes', async (runner) => {
+    const app = buildNextApp({ runner, config: { test: 'npm test' } });
+    const t = makeContext({ root: app.root, run: false });
+    try {
+      expect(detectTestRunner(app.root, ['npm', 'test'])?.kind).toBe(runner);
+      const r = await t.engine.dispatch('generate api /api/customers --methods POST', { initiator: 'you' });
+      expect(r.message).toMatch(/tests: 3 passed, 0 failed/);
+      expect(r.status).toBe('done');
+    } finally {
+      t.cleanup();
+      app.cleanup();
+    }
+  });
+});
