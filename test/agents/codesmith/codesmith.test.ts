@@ -47,6 +47,18 @@ describe('conventions', () => {
     expect(detectConventions(dir)).toMatchObject({ appDir: null, pagesApiDir: 'pages/api', componentsDir: 'src/components', runner: 'jest', importExt: '.js' });
   });
 
+  it("finds the app's Supabase helper and imports it through the alias, or relatively without one", () => {
+    const helper = "import { createServerClient } from '@supabase/ssr';\nexport async function createSupabaseServer() {\n  return createServerClient('u', 'k', { cookies: { getAll: () => [], setAll: () => {} } });\n}\n";
+    const src = project({ 'src/app/page.tsx': '', 'src/utils/supabase/server.ts': helper, 'tsconfig.json': '{ "compilerOptions": { "paths": { "@/*": ["./src/*"] } }, "include": ["**/*.ts"] }' });
+    expect(detectConventions(src).supabaseHelper).toEqual({ file: 'src/utils/supabase/server.ts', exportName: 'createSupabaseServer', aliasImport: '@/utils/supabase/server' });
+    const plain = project({ 'app/page.tsx': '', 'lib/supabase/server.ts': 'export const createClient = async () => null;\n', 'tsconfig.json': '{ "compilerOptions": { "moduleResolution": "bundler" } }' });
+    const c = detectConventions(plain);
+    expect(c).toMatchObject({ rootAlias: false, aliasRoot: null, supabaseHelper: { file: 'lib/supabase/server.ts', exportName: 'createClient', aliasImport: null } });
+    const route = apiRoute(c, '/api/estimates', ['POST']).find((f) => f.path === 'app/api/estimates/route.ts');
+    expect(route?.content).toContain("import { createClient } from '../../../lib/supabase/server';");
+    expect(detectConventions(project({ 'app/page.tsx': '' })).supabaseHelper).toBeNull();
+  });
+
   it('writes vitest-style tests for vitest projects', () => {
     const dir = project({ 'app/page.tsx': '', 'package.json': JSON.stringify({ devDependencies: { vitest: '1' } }) });
     const [route, test] = apiRoute(detectConventions(dir), '/api/orders/[id]', ['GET', 'DELETE']);
