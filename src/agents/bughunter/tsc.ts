@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { runProcess } from '../../services/exec/run.js';
-import { resolveArgv } from '../../services/exec/test-runner.js';
+import { appEnv, resolveArgv } from '../../services/exec/test-runner.js';
 import { typecheck, type Diagnostic } from '../codesmith/typecheck.js';
 
 const LINE = /^(.+?)\((\d+),(\d+)\): (error|warning) (TS\d+): (.*)$/;
@@ -70,7 +70,7 @@ export async function projectDiagnostics(dir: string, signal?: AbortSignal): Pro
   if (skipped) return { skipped };
   if (existsSync(join(dir, 'tsconfig.json')) && existsSync(join(dir, 'node_modules', '.bin', 'tsc'))) {
     const { cmd, args } = resolveArgv(dir, ['tsc', '--noEmit', '-p', 'tsconfig.json', '--pretty', 'false']);
-    const result = await runProcess(cmd, args, { cwd: dir, timeoutMs: 600_000, ...(signal ? { signal } : {}) });
+    const result = await runProcess(cmd, args, { cwd: dir, env: appEnv(dir), timeoutMs: 600_000, ...(signal ? { signal } : {}) });
     const diagnostics = parseTscOutput(result.stdout);
     // Exit 0 (clean) or 2 (errors reported) are answers; anything else fell over: use the API.
     if (result.code === 0 || diagnostics.length > 0) return { diagnostics, via: 'tsc' };

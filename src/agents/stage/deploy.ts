@@ -3,7 +3,7 @@
 // recorded in the deployments table. Production waits for an approval typed as the ticket id.
 import { CommandError, type CommandContext, type CommandResult, type StepInfo } from '../types.js';
 import { runProcess, describeExit, succeeded } from '../../services/exec/run.js';
-import { failureLabel, resolveArgv, runTests, summarizeTests, type TestRunResult } from '../../services/exec/test-runner.js';
+import { appEnv, failureLabel, resolveArgv, runTests, summarizeTests, type TestRunResult } from '../../services/exec/test-runner.js';
 import { branchExists, commitsAhead, git, gitRaw } from '../../services/git/git.js';
 import { appendAudit } from '../../services/state/audit.js';
 import { stepCommit, withStepTrailer } from '../../services/git/step-commit.js';
@@ -68,7 +68,7 @@ export async function runDeployCommands(
       stage.log('info', `$ ${argv.join(' ')}`);
       const result = await runProcess(cmd, args, {
         cwd,
-        env: { ...deployEnv(ctx.root), ...definedOnly(process.env), AGENTDECK_ENV: env, ...vars, AGENTDECK_STEP_ID: step.id },
+        env: { ...deployEnv(ctx.root), ...definedOnly(process.env), ...appEnv(cwd), AGENTDECK_ENV: env, ...vars, AGENTDECK_STEP_ID: step.id },
         signal: ctx.signal,
         timeoutMs: 900_000,
         onLine: outputStream(stage, `deploy.${env}`),
