@@ -4,8 +4,8 @@ import type { StateDb } from '../services/state/db.js';
 import { queryEvents } from '../services/state/events.js';
 import { listTickets } from '../services/state/tickets.js';
 import { approvalData, listApprovals } from '../agents/orchestrator/approvals-repo.js';
-import { toLogLine, type DeckStore } from './store.js';
-import type { ApprovalView, DeploymentView, LogLine, RunView, TicketView } from './types.js';
+import { activityText, isActivity, toLogLine, type DeckStore } from './store.js';
+import type { ActivityItem, ApprovalView, DeploymentView, LogLine, RunView, TicketView } from './types.js';
 
 export function hydrate(store: DeckStore, state: StateDb, options: { logs?: number } = {}): void {
   const tickets: TicketView[] = listTickets(state, { limit: 200 }).map((t) => ({
@@ -34,10 +34,21 @@ export function hydrate(store: DeckStore, state: StateDb, options: { logs?: numb
   const lastDeployment: DeploymentView | null = dep ? { id: dep.id, ticketId: dep.ticket_id, env: dep.env, status: dep.status, ts: Date.parse(dep.created_at) } : null;
   // Log lines are loaded once; on refresh the store already follows them live.
   const logs: LogLine[] | null = store.getState().logs.length > 0 ? null : recentLogs(state, options.logs ?? 500);
+  // Recent activity starts from history too (deployments, rollbacks, approvals, failures), once.
+  const activity: ActivityItem[] | null = store.getState().activity.length > 0 ? null : recentActivity(state, 50);
   // The line count covers what is loaded: the panes never say "0 lines" over lines they show.
-  store.setState((s) => ({ ...s, tickets, runs, approvals, lastDeployment, logs: logs ?? s.logs, logTotal: Math.max(s.logTotal, (logs ?? s.logs).length), version: s.version + 1 }));
+  store.setState((s) => ({ ...s, tickets, runs, approvals, lastDeployment, logs: logs ?? s.logs, activity: activity ?? s.activity, logTotal: Math.max(s.logTotal, (logs ?? s.logs).length), version: s.version + 1 }));
 }
 
 function recentLogs(state: StateDb, limit: number): LogLine[] {
   return queryEvents(state, { limit, kinds: ['log', 'output'] }).map(toLogLine);
+}
+
+/** The newest activity first, as the live store keeps it. */
+function recentActivity(state: StateDb, limit: number): ActivityItem[] {
+  return queryEvents(state, { limit: limit * 2, levels: ['success', 'warn', 'error'] })
+    .filter(isActivity)
+    .slice(-limit)
+    .reverse()
+    .map((e) => ({ ts: e.ts, level: e.level, text: activityText(e) }));
 }

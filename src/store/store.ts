@@ -111,11 +111,12 @@ export function connectStore(store: DeckStore, bus: EventBus, options: IngestOpt
   };
 }
 
-function isActivity(e: AgentEvent): boolean {
+/** Whether an event belongs in Recent activity (live, and when loaded from history). */
+export function isActivity(e: AgentEvent): boolean {
   return e.kind !== 'output' && e.kind !== 'progress' && (e.level === 'success' || e.level === 'warn' || e.level === 'error');
 }
 
-function activityText(e: AgentEvent): string {
+export function activityText(e: AgentEvent): string {
   return e.ticketId && !e.message.includes(e.ticketId) ? `${e.ticketId}: ${e.message}` : e.message;
 }
 

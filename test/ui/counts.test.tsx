@@ -2,6 +2,7 @@
 // `status` count the same things, and an agent whose run ended (however) rests.
 import { describe, expect, test } from 'vitest';
 import { ApprovalPending } from '../../src/agents/types.js';
+import { queryEvents } from '../../src/services/state/events.js';
 import { KEYS, plain, waitFor } from './harness.js';
 import { useMounts, type Mounted } from './mount.js';
 
@@ -55,5 +56,25 @@ describe('counts agree', () => {
     await m.press('q');
     expect(m.ui.getState().dialog).toBeNull();
     await m.press(KEYS.esc);
+  });
+});
+
+describe('history on start', () => {
+  test('Recent activity starts from what the state db holds, once, newest first', async () => {
+    const first = mount();
+    first.t.bus.emit({ agent: 'stage', kind: 'log', level: 'success', message: 'Deployed BUG-2026-001 to staging' });
+    first.t.bus.emit({ agent: 'stage', kind: 'log', level: 'info', message: 'an ordinary line' });
+    first.t.bus.emit({ agent: 'stage', kind: 'log', level: 'warn', message: 'Rolled back BUG-2026-001 on staging' });
+    first.flush();
+    await waitFor(() => expect(queryEvents(first.t.state, { levels: ['warn'] }).map((e) => e.message)).toContain('Rolled back BUG-2026-001 on staging'));
+    // A second dashboard over the same project: its activity comes from the stored events.
+    const second = mount({ root: first.t.root });
+    await waitFor(() => expect(screen(second)).toContain('Rolled back BUG-2026-001'));
+    const activity = second.store.getState().activity.map((a) => a.text);
+    expect(activity.slice(0, 2)).toEqual(['Rolled back BUG-2026-001 on staging', 'Deployed BUG-2026-001 to staging']);
+    expect(activity).not.toContain('an ordinary line');
+    // A refresh does not load it again.
+    await second.press('R');
+    expect(second.store.getState().activity.filter((a) => a.text.startsWith('Deployed BUG-2026-001'))).toHaveLength(1);
   });
 });

@@ -26,6 +26,8 @@ export interface EventQuery {
   readonly runId?: string;
   readonly ticketId?: string;
   readonly minLevel?: Level;
+  /** Exactly these levels (Recent activity: success, warn, error). */
+  readonly levels?: readonly Level[];
   readonly kinds?: readonly string[];
   readonly limit?: number;
   readonly olderThanMs?: number;
@@ -64,6 +66,10 @@ export function queryEvents(state: StateDb, q: EventQuery = {}): AgentEvent[] {
     const levels = (Object.keys(LEVEL_RANK) as Level[]).filter((l) => levelAtLeast(l, q.minLevel as Level));
     where.push(`level IN (${levels.map(() => '?').join(', ')})`);
     params.push(...levels);
+  }
+  if (q.levels && q.levels.length > 0) {
+    where.push(`level IN (${q.levels.map(() => '?').join(', ')})`);
+    params.push(...q.levels);
   }
   if (q.kinds && q.kinds.length > 0) {
     where.push(`kind IN (${q.kinds.map(() => '?').join(', ')})`);
