@@ -8,6 +8,18 @@ import { activityText, isActivity, toLogLine, type DeckStore } from './store.js'
 import type { ActivityItem, ApprovalView, DeploymentView, LogLine, RunView, TicketView } from './types.js';
 
 export function hydrate(store: DeckStore, state: StateDb, options: { logs?: number } = {}): void {
+  hydrateTables(store, state);
+  // Log lines are loaded once; on refresh the store already follows them live.
+  const logs: LogLine[] | null = store.getState().logs.length > 0 ? null : recentLogs(state, options.logs ?? 500);
+  // Recent activity starts from history too (deployments, rollbacks, approvals, failures), once.
+  const activity: ActivityItem[] | null = store.getState().activity.length > 0 ? null : recentActivity(state, 50);
+  if (!logs && !activity) return;
+  // The line count covers what is loaded: the panes never say "0 lines" over lines they show.
+  store.setState((s) => ({ ...s, logs: logs ?? s.logs, activity: activity ?? s.activity, logTotal: Math.max(s.logTotal, (logs ?? s.logs).length), version: s.version + 1 }));
+}
+
+/** Re-reads the tables the panes show (tickets, runs, pending approvals, the last deployment). */
+export function hydrateTables(store: DeckStore, state: StateDb): void {
   const tickets: TicketView[] = listTickets(state, { limit: 200 }).map((t) => ({
     id: t.id,
     ...(t.ref ? { ref: t.ref } : {}),
@@ -32,12 +44,7 @@ export function hydrate(store: DeckStore, state: StateDb, options: { logs?: numb
     | { id: string; ticket_id: string | null; env: string; status: string; created_at: string }
     | undefined;
   const lastDeployment: DeploymentView | null = dep ? { id: dep.id, ticketId: dep.ticket_id, env: dep.env, status: dep.status, ts: Date.parse(dep.created_at) } : null;
-  // Log lines are loaded once; on refresh the store already follows them live.
-  const logs: LogLine[] | null = store.getState().logs.length > 0 ? null : recentLogs(state, options.logs ?? 500);
-  // Recent activity starts from history too (deployments, rollbacks, approvals, failures), once.
-  const activity: ActivityItem[] | null = store.getState().activity.length > 0 ? null : recentActivity(state, 50);
-  // The line count covers what is loaded: the panes never say "0 lines" over lines they show.
-  store.setState((s) => ({ ...s, tickets, runs, approvals, lastDeployment, logs: logs ?? s.logs, activity: activity ?? s.activity, logTotal: Math.max(s.logTotal, (logs ?? s.logs).length), version: s.version + 1 }));
+  store.setState((s) => ({ ...s, tickets, runs, approvals, lastDeployment, version: s.version + 1 }));
 }
 
 function recentLogs(state: StateDb, limit: number): LogLine[] {

@@ -55,6 +55,8 @@ export interface IngestOptions {
 export interface Ingestion {
   /** Applies what is pending now (tests, shutdown). */
   flush(): void;
+  /** Takes events that did not pass this process's bus (read from the db), as the bus's are taken. */
+  ingest(events: readonly AgentEvent[]): void;
   stop(): void;
 }
 
@@ -73,7 +75,7 @@ export function connectStore(store: DeckStore, bus: EventBus, options: IngestOpt
   // memoises on them skips frames in which nothing new arrived for it.
   const view = { logs: store.getState().logs, logsSeen: logs.total, activity: store.getState().activity, activitySeen: activity.total };
 
-  const unsubscribe = bus.subscribe((e) => {
+  const take = (e: AgentEvent): void => {
     // Every event that says something is a log line; state events also change the panes.
     if (e.message) {
       logs.push(toLogLine(e));
@@ -81,7 +83,8 @@ export function connectStore(store: DeckStore, bus: EventBus, options: IngestOpt
     if (isActivity(e)) activity.push({ ts: e.ts, level: e.level, text: activityText(e) });
     if (e.kind !== 'log' && e.kind !== 'output') stateEvents.push(e);
     dirty = true;
-  });
+  };
+  const unsubscribe = bus.subscribe(take);
 
   const flush = (): void => {
     if (!dirty) return;
@@ -103,6 +106,9 @@ export function connectStore(store: DeckStore, bus: EventBus, options: IngestOpt
   timer.unref();
   return {
     flush,
+    ingest(events) {
+      for (const e of events) take(e);
+    },
     stop() {
       clearInterval(timer);
       unsubscribe();

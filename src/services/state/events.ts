@@ -3,16 +3,26 @@ import type { AgentEvent, Level } from '../events/types.js';
 import type { StateDb } from './db.js';
 import { parseJson } from './db.js';
 
-export function appendEvents(state: StateDb, events: readonly AgentEvent[]): void {
-  if (events.length === 0) return;
+/** Appends events; returns the row ids the db gave them (the follower tells its own rows by them). */
+export function appendEvents(state: StateDb, events: readonly AgentEvent[]): number[] {
+  const ids: number[] = [];
+  if (events.length === 0) return ids;
   state.tx(() => {
     const insert = state.stmt(
       'INSERT INTO events (ts, run_id, ticket_id, agent, instance, kind, level, message, data_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     for (const e of events) {
-      insert.run(e.ts, e.runId ?? null, e.ticketId ?? null, e.agent, e.instance ?? null, e.kind, e.level, e.message, e.data ? JSON.stringify(e.data) : null);
+      const r = insert.run(e.ts, e.runId ?? null, e.ticketId ?? null, e.agent, e.instance ?? null, e.kind, e.level, e.message, e.data ? JSON.stringify(e.data) : null);
+      ids.push(Number(r.lastInsertRowid));
     }
   });
+  return ids;
+}
+
+/** Events stored after row `afterId`, oldest first, at most `limit` (the follower's read). */
+export function eventsAfter(state: StateDb, afterId: number, limit: number): AgentEvent[] {
+  const rows = state.stmt('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as unknown as Row[];
+  return rows.map(toEvent);
 }
 
 const LEVEL_RANK: Record<Level, number> = { debug: 0, info: 1, success: 1, warn: 2, error: 3 };
@@ -78,7 +88,11 @@ export function queryEvents(state: StateDb, q: EventQuery = {}): AgentEvent[] {
   const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
   params.push(q.limit ?? 200);
   const rows = state.db.prepare(sql).all(...params) as unknown as Row[];
-  return rows.reverse().map((r) => ({
+  return rows.reverse().map(toEvent);
+}
+
+function toEvent(r: Row): AgentEvent {
+  return {
     id: r.id,
     ts: r.ts,
     runId: r.run_id ?? undefined,
@@ -89,7 +103,7 @@ export function queryEvents(state: StateDb, q: EventQuery = {}): AgentEvent[] {
     level: r.level as Level,
     message: r.message,
     data: parseJson(r.data_json, undefined),
-  }));
+  };
 }
 
 export function maxEventId(state: StateDb): number {
