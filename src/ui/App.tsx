@@ -29,6 +29,20 @@ export interface ViewRef {
   layout: Layout;
   /** Lines of the help or detail overlay on screen (0 when none). */
   overlayLines: number;
+  /**
+   * Lines the terminal echoed onto the shell's screen for keys typed before raw mode (see
+   * echoedLines); set by the first input, cleared away on the way out.
+   */
+  typedAhead?: { seen: boolean; lines: number };
+}
+
+/**
+ * Keys typed while Node started were read by a terminal still in cooked mode: it echoed them and
+ * turned each Enter into "\n" (ICRNL). They all wait unread and arrive as the first chunk; in raw
+ * mode Enter is "\r". So the "\n"s of a first multi-key chunk are lines echoed on the shell.
+ */
+export function echoedLines(firstInput: string): number {
+  return firstInput.length > 1 ? firstInput.split('\n').length - 1 : 0;
 }
 
 export interface AppProps {
@@ -66,6 +80,7 @@ export function App({ deck, ui, controller, project, target, helpLines, detailLi
   // terminal is already in raw mode: nothing echoes); the only key handler before that point.
   useInput(
     (input, key) => {
+      if (viewRef?.typedAhead && !viewRef.typedAhead.seen) viewRef.typedAhead = { seen: true, lines: echoedLines(input) };
       dispatchInput(() => ui.getState().mode, input, key, controller);
     },
     { isActive: s.inputReady },
