@@ -1,7 +1,7 @@
 // Loads what the state db already holds into the store: at start-up and on refresh (R).
 import type { AgentKind } from '../commands/types.js';
 import type { StateDb } from '../services/state/db.js';
-import { queryEvents } from '../services/state/events.js';
+import { maxEventId, queryEvents } from '../services/state/events.js';
 import { listTickets } from '../services/state/tickets.js';
 import { approvalData, listApprovals } from '../agents/orchestrator/approvals-repo.js';
 import { activityText, isActivity, toLogLine, type DeckStore } from './store.js';
@@ -9,10 +9,13 @@ import type { ActivityItem, ApprovalView, DeploymentView, LogLine, RunView, Tick
 
 export function hydrate(store: DeckStore, state: StateDb, options: { logs?: number } = {}): void {
   hydrateTables(store, state);
+  // Start-up reads the newest HISTORY_WINDOW events at most, however long the history: a search for
+  // rare rows (Recent activity's successes and failures) would otherwise walk all of it.
+  const afterId = maxEventId(state) - HISTORY_WINDOW;
   // Log lines are loaded once; on refresh the store already follows them live.
-  const logs: LogLine[] | null = store.getState().logs.length > 0 ? null : recentLogs(state, options.logs ?? 500);
+  const logs: LogLine[] | null = store.getState().logs.length > 0 ? null : recentLogs(state, options.logs ?? 500, afterId);
   // Recent activity starts from history too (deployments, rollbacks, approvals, failures), once.
-  const activity: ActivityItem[] | null = store.getState().activity.length > 0 ? null : recentActivity(state, 50);
+  const activity: ActivityItem[] | null = store.getState().activity.length > 0 ? null : recentActivity(state, 50, afterId);
   if (!logs && !activity) return;
   // The line count covers what is loaded: the panes never say "0 lines" over lines they show.
   store.setState((s) => ({ ...s, logs: logs ?? s.logs, activity: activity ?? s.activity, logTotal: Math.max(s.logTotal, (logs ?? s.logs).length), version: s.version + 1 }));
@@ -47,13 +50,16 @@ export function hydrateTables(store: DeckStore, state: StateDb): void {
   store.setState((s) => ({ ...s, tickets, runs, approvals, lastDeployment, version: s.version + 1 }));
 }
 
-function recentLogs(state: StateDb, limit: number): LogLine[] {
-  return queryEvents(state, { limit, kinds: ['log', 'output'] }).map(toLogLine);
+/** How many of the newest stored events start-up looks through. */
+export const HISTORY_WINDOW = 50_000;
+
+function recentLogs(state: StateDb, limit: number, afterId: number): LogLine[] {
+  return queryEvents(state, { limit, kinds: ['log', 'output'], afterId }).map(toLogLine);
 }
 
 /** The newest activity first, as the live store keeps it. */
-function recentActivity(state: StateDb, limit: number): ActivityItem[] {
-  return queryEvents(state, { limit: limit * 2, levels: ['success', 'warn', 'error'] })
+function recentActivity(state: StateDb, limit: number, afterId: number): ActivityItem[] {
+  return queryEvents(state, { limit: limit * 2, levels: ['success', 'warn', 'error'], afterId })
     .filter(isActivity)
     .slice(-limit)
     .reverse()

@@ -41,6 +41,8 @@ export interface EventQuery {
   readonly kinds?: readonly string[];
   readonly limit?: number;
   readonly olderThanMs?: number;
+  /** Only rows after this id: bounds how far back a search for rare rows reads. */
+  readonly afterId?: number;
 }
 
 interface Row {
@@ -80,6 +82,10 @@ export function queryEvents(state: StateDb, q: EventQuery = {}): AgentEvent[] {
   if (q.levels && q.levels.length > 0) {
     where.push(`level IN (${q.levels.map(() => '?').join(', ')})`);
     params.push(...q.levels);
+  }
+  if (q.afterId !== undefined && q.afterId > 0) {
+    where.push('id > ?');
+    params.push(q.afterId);
   }
   if (q.kinds && q.kinds.length > 0) {
     where.push(`kind IN (${q.kinds.map(() => '?').join(', ')})`);
