@@ -54,7 +54,8 @@ export function hydrateTables(store: DeckStore, state: StateDb): void {
 export const HISTORY_WINDOW = 50_000;
 
 function recentLogs(state: StateDb, limit: number, afterId: number): LogLine[] {
-  return queryEvents(state, { limit, kinds: ['log', 'output'], afterId }).map(toLogLine);
+  // Every event that says something, as the live store takes them (not only log kinds).
+  return queryEvents(state, { limit, said: true, afterId }).map(toLogLine);
 }
 
 /** The newest activity first, as the live store keeps it. */

@@ -127,6 +127,7 @@ export function App({ deck, ui, controller, project, target, helpLines, detailLi
             logs={d.logs}
             logTotal={d.logTotal}
             filter={s.filter}
+            found={s.found}
             anchor={s.logAnchor}
             match={s.match}
             width={layout.logsWidth}

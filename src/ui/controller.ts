@@ -6,15 +6,15 @@ import { AGENT_KINDS, type ParseResult } from '../commands/types.js';
 import { TICKET_ID_IN_TEXT } from '../services/state/tickets.js';
 import { runningRunCount } from '../store/selectors.js';
 import type { DeckStore } from '../store/store.js';
-import type { ApprovalView } from '../store/types.js';
+import type { ApprovalView, LogLine } from '../store/types.js';
 import type { InputActions } from './keymap/dispatch.js';
 import { lineActions } from './line-editor/actions.js';
 import { CHROME_ROWS, computeLayout, FRAME_ROWS, type Layout } from './layout.js';
-import { parseFilter } from './logs/filter.js';
+import { isEmptyFilter, parseFilter, type LogFilter } from '../services/events/filter.js';
 import { filterLogs, indexOfId, revealAnchor, scrollAnchor, windowOf } from './logs/view.js';
 import { buildQueue, ticketOf, type QueueItem } from './queue.js';
 import { pushHistory, type HistoryFile } from './state/history.js';
-import { PANES, type Dialog, type DialogState, type Mode, type PaneId, type UiState, type UiStore } from './state/ui-store.js';
+import { PANES, type Dialog, type DialogState, type FoundLogs, type Mode, type PaneId, type UiState, type UiStore } from './state/ui-store.js';
 
 /** The engine as the dashboard uses it. */
 export interface DashboardEngine {
@@ -47,7 +47,12 @@ export interface ControllerOptions {
   readonly now?: () => number;
   /** Redacts secrets from what the status line and the outcome show (the bus's redactor). */
   readonly redact?: (text: string) => string;
+  /** The newest `limit` stored lines a filter keeps (the whole history, not just the lines in memory). */
+  readonly searchHistory?: (filter: LogFilter, limit: number) => readonly LogLine[];
 }
+
+/** How many stored matches a filter loads. */
+export const HISTORY_MATCHES = 2000;
 
 const PAGE_MIN = 1;
 const LINE_BREAK = /\r\n|\r|\n/;
@@ -119,7 +124,7 @@ export function createController(o: ControllerOptions): InputActions & {
     return 0;
   };
 
-  const filtered = () => filterLogs(deck.getState().logs, get().filter);
+  const filtered = () => filterLogs(deck.getState().logs, get().filter, get().found);
 
   const moveSelection = (delta: number | 'top' | 'bottom'): void => {
     const s = get();
@@ -290,7 +295,7 @@ export function createController(o: ControllerOptions): InputActions & {
       const agent = kind ? d.agents[kind] : undefined;
       if (agent?.runId) target = { kind: 'run', id: agent.runId };
     } else if (s.focus === 'logs' && s.match !== null) {
-      const line = d.logs.find((l) => l.id === s.match);
+      const line = filtered().find((l) => l.id === s.match);
       if (line?.runId) target = { kind: 'run', id: line.runId };
       else if (line?.ticketId) target = { kind: 'ticket', id: line.ticketId };
     } else if (s.focus === 'activity') {
@@ -453,8 +458,29 @@ export function createController(o: ControllerOptions): InputActions & {
       else set({ promptHint: `Tab: ${candidates.slice(0, 12).join(' · ')}${candidates.length > 12 ? ` · (+${candidates.length - 12})` : ''}` });
     }),
     applyFilter: () => {
-      const f = parseFilter(get().filter);
-      set({ mode: 'normal', notice: f.error ? `filter: ${f.error}` : null });
+      const text = get().filter;
+      const f = parseFilter(text);
+      if (f.error || isEmptyFilter(f) || !o.searchHistory) {
+        set({ mode: 'normal', found: null, notice: f.error ? `filter: ${f.error}` : null });
+        return;
+      }
+      // Applied, the filter searches the whole stored history, not only the lines in memory.
+      const logs = deck.getState().logs;
+      const stored = o.searchHistory(f, HISTORY_MATCHES);
+      const found: FoundLogs = {
+        filter: text,
+        lines: stored.map((l, i) => ({ ...l, id: i - stored.length + 1 })),
+        liveFrom: logs.at(-1)?.id ?? 0,
+        more: stored.length >= HISTORY_MATCHES,
+      };
+      const n = stored.length;
+      set({
+        mode: 'normal',
+        found,
+        match: null,
+        logAnchor: null,
+        notice: `${found.more ? `the newest ${n.toLocaleString('en-US')}` : n.toLocaleString('en-US')} stored line${n === 1 ? '' : 's'} match; n/N step through them`,
+      });
     },
     dialogToggle: (_input, keys) => {
       const d = get().dialog;
@@ -491,7 +517,7 @@ export function createController(o: ControllerOptions): InputActions & {
       if (lines.length > 1) enterLines(lines);
       else set({ prompt: value, promptError: null, historyIndex: null, cursor: null });
     },
-    setFilter: (value) => set({ filter: value, match: null, logAnchor: null, cursor: null }),
+    setFilter: (value) => set({ filter: value, match: null, found: null, logAnchor: null, cursor: null }),
     setDialogInput: (value) => {
       const d = get().dialog;
       if (d) set({ dialog: { ...d, input: value, error: null }, cursor: null });

@@ -5,7 +5,9 @@ import { render, type Instance } from 'ink';
 import { basename } from 'node:path';
 import type { EventBus } from '../services/events/bus.js';
 import type { StateDb } from '../services/state/db.js';
+import { searchEvents, type LogFilter } from '../services/events/filter.js';
 import { hydrate } from '../store/hydrate.js';
+import { toLogLine } from '../store/store.js';
 import type { DeckStore } from '../store/store.js';
 import { readRunDetail, readTicketDetail, type DetailDoc } from '../store/ui-detail.js';
 import type { ReactElement } from 'react';
@@ -124,6 +126,15 @@ export function buildDashboard(options: DashboardOptions, exit: (code: number) =
     exit: () => exit(0),
     view: () => viewRef,
     refresh,
+    ...(state
+      ? {
+          searchHistory: (f: LogFilter, limit: number) => {
+            // What this process emitted is in the db before the search reads it.
+            options.bus?.flush();
+            return searchEvents(state, f, { limit }).map(toLogLine);
+          },
+        }
+      : {}),
   });
   const detail = (d: Detail): DetailDoc | null => (state ? (d.kind === 'run' ? readRunDetail(state, d.id) : readTicketDetail(state, d.id)) : null);
   const element = (

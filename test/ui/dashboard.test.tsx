@@ -259,7 +259,7 @@ describe('log pane', () => {
     await m.type('level:error');
     await m.press(KEYS.enter);
     const filtered = logPane(m);
-    expect(filtered).toContain('10 matches of 40');
+    expect(filtered).toContain('10 matches in history');
     expect(filtered).toContain('event number 40');
     expect(filtered).not.toContain('event number 39');
     await m.press('/');
@@ -276,7 +276,7 @@ describe('log pane', () => {
     for (let i = 0; i < ' zzz'.length; i++) await m.press(KEYS.backspace);
     await m.press(KEYS.enter);
     expect(m.ui.getState().filter).toBe('level:error agent:migrator');
-    expect(logPane(m)).toContain('10 matches of 40');
+    expect(logPane(m)).toContain('10 matches in history');
     expect(logPane(m)).not.toContain('[BUGHUNTER]');
     await m.press('n');
     expect(screen(m)).toContain('match 1 of 10');
@@ -294,7 +294,7 @@ describe('log pane', () => {
     await m.press('/');
     await m.type('number 17');
     await m.press(KEYS.enter);
-    expect(screen(m)).toContain('1 match of 40');
+    expect(screen(m)).toContain('1 match in history');
     await m.press('/');
     await m.press(KEYS.esc);
     expect(m.ui.getState().filter).toBe('');

@@ -16,7 +16,7 @@ import { formatHealthLines, runHealth } from '../../services/health/run.js';
 import type { HealthReport } from '../../services/health/types.js';
 import { verifyAudit } from '../../services/state/audit.js';
 import { formatEvent } from '../../services/events/format.js';
-import { queryEvents } from '../../services/state/events.js';
+import { levelsFrom, searchEvents, type LogFilter } from '../../services/events/filter.js';
 import { getTicket, listTickets, setTicketStatus, ticketLabel, type TicketKind } from '../../services/state/tickets.js';
 import { fileTicket, ticketFiledMessage } from './file-ticket.js';
 
@@ -187,13 +187,10 @@ function readLogs(engine: EngineInternals, args: LogArgs): AgentEvent[] {
   const limit = args.limit ?? 200;
   const [kind, n] = (args.agent ?? '').split('-') as [string, string | undefined];
   const instance = n ? args.agent : undefined;
-  const events = queryEvents(engine.state, {
-    agent: kind || undefined,
-    runId: args.run,
-    minLevel: args.level ?? 'info',
-    // An instance filter is applied after the query, so ask for more.
-    limit: instance ? limit * 10 : limit,
-  });
+  // The same translation as the dashboard's `/` filter over history (`agent:<a> level:<l>`).
+  const filter: LogFilter = { agents: kind ? new Set([kind as AgentKind]) : null, levels: levelsFrom(args.level ?? 'info'), words: [], error: null };
+  // An instance filter is applied after the query, so ask for more.
+  const events = searchEvents(engine.state, filter, { limit: instance ? limit * 10 : limit, ...(args.run ? { runId: args.run } : {}) });
   return instance ? events.filter((e) => e.instance === instance).slice(-limit) : events;
 }
 

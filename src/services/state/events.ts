@@ -43,7 +43,24 @@ export interface EventQuery {
   readonly olderThanMs?: number;
   /** Only rows after this id: bounds how far back a search for rare rows reads. */
   readonly afterId?: number;
+  /** Only these agents. */
+  readonly agents?: readonly string[];
+  /** Only events with a message (what the log pane shows). */
+  readonly said?: boolean;
+  /**
+   * Every word must appear in the line as shown (`[TAG] ✓ message`): in the message (any ASCII
+   * case), or in the agent's tag (`agents`) or the level's mark (`levels`) of that word.
+   */
+  readonly words?: readonly EventWord[];
 }
+
+export interface EventWord {
+  readonly text: string;
+  readonly agents: readonly string[];
+  readonly levels: readonly string[];
+}
+
+const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 interface Row {
   id: number;
@@ -86,6 +103,24 @@ export function queryEvents(state: StateDb, q: EventQuery = {}): AgentEvent[] {
   if (q.afterId !== undefined && q.afterId > 0) {
     where.push('id > ?');
     params.push(q.afterId);
+  }
+  if (q.agents && q.agents.length > 0) {
+    where.push(`agent IN (${q.agents.map(() => '?').join(', ')})`);
+    params.push(...q.agents);
+  }
+  if (q.said) where.push("message <> ''");
+  for (const w of q.words ?? []) {
+    const alt = [`message LIKE ? ESCAPE '\\'`];
+    params.push(`%${likeEscape(w.text)}%`);
+    if (w.agents.length > 0) {
+      alt.push(`agent IN (${w.agents.map(() => '?').join(', ')})`);
+      params.push(...w.agents);
+    }
+    if (w.levels.length > 0) {
+      alt.push(`level IN (${w.levels.map(() => '?').join(', ')})`);
+      params.push(...w.levels);
+    }
+    where.push(`(${alt.join(' OR ')})`);
   }
   if (q.kinds && q.kinds.length > 0) {
     where.push(`kind IN (${q.kinds.map(() => '?').join(', ')})`);

@@ -50,7 +50,7 @@ export function lineActions(h: LineHooks) {
         write: (text, cursor) => h.set({ prompt: text, cursor, promptError: null, ...(text !== s.prompt ? { historyIndex: null } : {}) }),
       };
     }
-    if (s.mode === 'filter') return { text: s.filter, multiline: false, write: (text, cursor) => h.set({ filter: text, cursor, match: null, logAnchor: null }) };
+    if (s.mode === 'filter') return { text: s.filter, multiline: false, write: (text, cursor) => h.set({ filter: text, cursor, match: null, found: null, logAnchor: null }) };
     const d = s.dialog;
     if (s.mode === 'dialog' && d?.typed !== undefined) {
       return { text: d.input, multiline: false, write: (text, cursor) => h.set({ dialog: { ...d, input: text, error: null }, cursor }) };

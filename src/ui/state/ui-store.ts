@@ -1,5 +1,6 @@
 // UI-only state of the dashboard (modes, focus, scroll, filter, dialog, prompt), kept in one small
 // vanilla store so the keymap dispatcher can change it without reaching into components.
+import type { LogLine } from '../../store/types.js';
 import { createStore } from 'zustand/vanilla';
 
 export const MODES = ['normal', 'prompt', 'filter', 'dialog', 'help', 'detail'] as const;
@@ -79,6 +80,8 @@ export interface UiState {
   /** The log filter, and the id of the current match (n/N), or null. */
   readonly filter: string;
   readonly match: number | null;
+  /** The filter's matches in the stored history, loaded when the filter was applied (Enter). */
+  readonly found: FoundLogs | null;
   /** The log pane fills the body (`L`). */
   readonly logsMaximized: boolean;
   readonly prompt: string;
@@ -110,6 +113,20 @@ export interface UiState {
   readonly inputReady: boolean;
 }
 
+/**
+ * Stored lines a filter matched when applied, newest `limit` of them. They carry ids below 1 (in
+ * their order), so with the live lines after `liveFrom` they make one list in id order for the
+ * pane, the scroll and n/N; the store's own ids say nothing about rows written elsewhere.
+ */
+export interface FoundLogs {
+  readonly filter: string;
+  readonly lines: readonly LogLine[];
+  /** The newest live line id when the history was searched: later matches come from the store. */
+  readonly liveFrom: number;
+  /** More stored lines match than were loaded. */
+  readonly more: boolean;
+}
+
 export type UiStore = ReturnType<typeof createUiStore>;
 
 export function createUiStore(history: readonly string[] = [], inputReady = true) {
@@ -121,6 +138,7 @@ export function createUiStore(history: readonly string[] = [], inputReady = true
     logAnchor: null,
     filter: '',
     match: null,
+    found: null,
     logsMaximized: false,
     prompt: '',
     cursor: null,
