@@ -13,7 +13,7 @@ import { Header } from './components/Header.js';
 import { LogPane } from './components/LogPane.js';
 import { PromptLine } from './components/PromptLine.js';
 import { QueuePane } from './components/QueuePane.js';
-import { ScrollView } from './components/ScrollView.js';
+import { ScrollView, wrapLines } from './components/ScrollView.js';
 import { Footer, StatusLine } from './components/StatusLine.js';
 import { TooSmall } from './components/TooSmall.js';
 import type { createController } from './controller.js';
@@ -89,8 +89,8 @@ export function App({ deck, ui, controller, project, target, helpLines, detailLi
   const agentViewList = useMemo(() => agentViews(d), [d.agents, d.runs]);
   const now = useNow(s.pending.length > 0 ? 100 : 1000, clock);
   const layout = useMemo(() => computeLayout(columns, rows, s.logsMaximized), [columns, rows, s.logsMaximized]);
-  const help = useMemo(() => (s.mode === 'help' ? helpLines(columns) : []), [s.mode, columns, helpLines]);
-  const detail = useMemo(() => (s.detail && s.mode === 'detail' ? detailLines(s.detail, d) : []), [s.detail, s.mode, d, detailLines]);
+  const help = useMemo(() => (s.mode === 'help' ? wrapLines(helpLines(columns), columns) : []), [s.mode, columns, helpLines]);
+  const detail = useMemo(() => (s.detail && s.mode === 'detail' ? wrapLines(detailLines(s.detail, d), columns) : []), [s.detail, s.mode, d, detailLines, columns]);
 
   if (viewRef) {
     viewRef.layout = layout;
@@ -110,7 +110,8 @@ export function App({ deck, ui, controller, project, target, helpLines, detailLi
   if (s.mode === 'help') {
     body = <ScrollView title="Help (Esc closes)" lines={help} scroll={s.helpScroll} width={columns} height={bodyHeight} />;
   } else if (s.mode === 'detail' && s.detail) {
-    body = <ScrollView title={`${s.detail.kind === 'run' ? 'Run' : 'Ticket'} ${s.detail.id} (Esc back)`} lines={detail} scroll={s.detailScroll} width={columns} height={bodyHeight} />;
+    const title = s.detail.kind === 'outcome' ? 'Last result' : `${s.detail.kind === 'run' ? 'Run' : 'Ticket'} ${s.detail.id}`;
+    body = <ScrollView title={`${title} (Esc back)`} lines={detail} scroll={s.detailScroll} width={columns} height={bodyHeight} />;
   } else if (s.mode === 'dialog' && s.dialog) {
     body = <DialogView dialog={s.dialog} width={columns} height={bodyHeight} active cursor={s.cursor} />;
   } else {

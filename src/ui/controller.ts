@@ -9,7 +9,7 @@ import type { DeckStore } from '../store/store.js';
 import type { ApprovalView, LogLine } from '../store/types.js';
 import type { InputActions } from './keymap/dispatch.js';
 import { lineActions } from './line-editor/actions.js';
-import { CHROME_ROWS, computeLayout, FRAME_ROWS, type Layout } from './layout.js';
+import { ACTIVITY_MIN_COLUMNS, CHROME_ROWS, computeLayout, FRAME_ROWS, type Layout } from './layout.js';
 import { isEmptyFilter, parseFilter, type LogFilter } from '../services/events/filter.js';
 import { filterLogs, indexOfId, revealAnchor, scrollAnchor, windowOf } from './logs/view.js';
 import { buildQueue, ticketOf, type QueueItem } from './queue.js';
@@ -310,6 +310,21 @@ export function createController(o: ControllerOptions): InputActions & {
     set({ detail: target, detailScroll: 0, mode: 'detail', previousMode: 'normal', notice: null });
   };
 
+  /** Tab and Shift+Tab go round the panes on screen (a narrow terminal has no Recent activity). */
+  const cycleFocus = (step: 1 | -1): void => {
+    const shown = PANES.filter((p) => p !== 'activity' || layout().activityWidth > 0);
+    const at = shown.indexOf(get().focus);
+    set({ focus: shown[(at + step + shown.length) % shown.length] ?? 'queue' });
+  };
+
+  const showOutcome = (): void => {
+    if (!get().outcome) {
+      notice('No result yet: the last command\'s result opens here whole');
+      return;
+    }
+    set({ detail: { kind: 'outcome', id: '' }, detailScroll: 0, mode: 'detail', previousMode: 'normal', notice: null });
+  };
+
   const deploy = (): void => {
     const ticket = get().focus === 'queue' ? ticketOf(selectedItem()) : null;
     if (!ticket) {
@@ -364,10 +379,14 @@ export function createController(o: ControllerOptions): InputActions & {
     },
     logs: () => set({ logsMaximized: !get().logsMaximized, focus: 'logs' }),
     deploy,
-    focusNext: () => set({ focus: PANES[(PANES.indexOf(get().focus) + 1) % PANES.length] ?? 'queue' }),
-    focusPrev: () => set({ focus: PANES[(PANES.indexOf(get().focus) + PANES.length - 1) % PANES.length] ?? 'queue' }),
+    focusNext: () => cycleFocus(1),
+    focusPrev: () => cycleFocus(-1),
     focusPane: (input) => {
       const pane = PANES[Number.parseInt(input, 10) - 1];
+      if (pane === 'activity' && layout().activityWidth === 0 && !get().logsMaximized) {
+        notice(`Recent activity shows from ${ACTIVITY_MIN_COLUMNS} columns; its lines are in the log pane (3)`);
+        return;
+      }
       if (pane) set({ focus: pane, logsMaximized: pane === 'logs' ? get().logsMaximized : false });
     },
     down: () => move(1),
@@ -377,6 +396,7 @@ export function createController(o: ControllerOptions): InputActions & {
     pageDown: () => move(page()),
     pageUp: () => move(-page()),
     open: openDetail,
+    outcome: showOutcome,
     approve: () => decide('approve'),
     reject: () => decide('reject'),
     filter: () => set({ mode: 'filter', previousMode: 'normal', match: null, cursor: null }),

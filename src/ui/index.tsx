@@ -136,7 +136,8 @@ export function buildDashboard(options: DashboardOptions, exit: (code: number) =
         }
       : {}),
   });
-  const detail = (d: Detail): DetailDoc | null => (state ? (d.kind === 'run' ? readRunDetail(state, d.id) : readTicketDetail(state, d.id)) : null);
+  const detail = (d: Detail): DetailDoc | null =>
+    !state || d.kind === 'outcome' ? null : d.kind === 'run' ? readRunDetail(state, d.id) : readTicketDetail(state, d.id);
   const element = (
     <App
       deck={options.store}

@@ -1,10 +1,9 @@
 // One source of each number: the header, the agents pane, the queue pane, the quit dialog and
 // `status` count the same things, and an agent whose run ended (however) rests.
 import { describe, expect, test } from 'vitest';
-import { ApprovalPending } from '../../src/agents/types.js';
 import { queryEvents } from '../../src/services/state/events.js';
 import { KEYS, plain, waitFor } from './harness.js';
-import { useMounts, type Mounted } from './mount.js';
+import { pendingDeployApproval, useMounts, type Mounted } from './mount.js';
 
 const mount = useMounts();
 const screen = (m: Mounted): string => plain(m.lastFrame());
@@ -37,13 +36,7 @@ describe('counts agree', () => {
     const m = mount();
     await m.controller.run('create ticket "Ship the estimate fix" --kind bug');
     // A run asking for an approval, as a deploy to production does.
-    const ctx = m.t.engine.context({ agent: 'stage', run: true, ticketId: 'BUG-2026-001', line: 'deploy production --ticket BUG-2026-001' });
-    await expect(
-      ctx.requireApproval({ tool: 'deploy', args: { env: 'production' }, target: 'production', summary: 'Deploy BUG-2026-001 to production', confirmText: 'BUG-2026-001' }),
-    ).rejects.toBeInstanceOf(ApprovalPending);
-    // Read back from the state db, as a run started by another process is.
-    await m.press('R');
-    m.flush();
+    await pendingDeployApproval(m, 'BUG-2026-001');
     const status = await statusJson(m);
     const busy = status.agents.filter((a) => a.state !== 'idle');
     await waitFor(() => expect(header(m)).toContain(`Active agents ${busy.length}/6`));

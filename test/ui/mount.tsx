@@ -1,6 +1,7 @@
 // The whole dashboard over the real engine, bus, store and a temp state db, rendered by the real
 // Ink renderer into fake streams of a chosen size.
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
+import { ApprovalPending } from '../../src/agents/types.js';
 import { connectStore, createDeckStore, hydrate, startFollower, type DeckStore, type Follower } from '../../src/store/index.js';
 import { defaultCommands } from '../../src/ui/commands.js';
 import { buildDashboard, type DashboardParts } from '../../src/ui/index.js';
@@ -58,4 +59,16 @@ export function useMounts(): (options?: Parameters<typeof mountDashboard>[0]) =>
     mounted.push(m);
     return m;
   };
+}
+
+/**
+ * A run of the stage agent waiting for the approval of a production deploy of `ticket`, as
+ * `deploy production` files one, read back from the state db (R) as a run of another process is.
+ */
+export async function pendingDeployApproval(m: Mounted, ticket: string): Promise<void> {
+  const ctx = m.t.engine.context({ agent: 'stage', run: true, ticketId: ticket, line: `deploy production --ticket ${ticket}` });
+  const asked = ctx.requireApproval({ tool: 'deploy', args: { env: 'production' }, target: 'production', summary: `Deploy ${ticket} to production`, confirmText: ticket });
+  await expect(asked).rejects.toBeInstanceOf(ApprovalPending);
+  await m.press('R');
+  m.flush();
 }

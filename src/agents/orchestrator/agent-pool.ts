@@ -48,7 +48,7 @@ export function createAgentPool(bus: EventBus, limits: Partial<Record<AgentKind,
       runId: i.runId ?? undefined,
       kind: 'agent',
       level: i.state === 'failed' ? 'error' : 'debug',
-      message: message ?? `${i.id} ${i.state.replace('_', ' ')}`,
+      message: message ?? `${i.id} ${i.state.replace('_', ' ')}${i.state === 'stopped' && extra.outcome ? ` (${extra.outcome.replace('_', ' ')})` : ''}`,
       data: { ...payload },
     });
   };

@@ -52,6 +52,9 @@ import {
   type RunStatus,
 } from './runs-repo.js';
 
+
+/** Run ends that wait for someone (a person, a model) or say what could not be checked: not failures. */
+const WAITS_FOR_SOMEONE: ReadonlySet<string> = new Set(['waiting_approval', 'interrupted', 'incomplete', 'needs_model', 'needs_manual']);
 export type { DispatchOptions, EngineConfig } from './internals.js';
 
 export interface EngineOptions {
@@ -270,7 +273,9 @@ export function createEngine(options: EngineOptions): Engine {
     // Waiting on an approval another run filed for the same action: this run has nothing of its own to wait for.
     const duplicate = result.status === 'waiting_approval' && result.approvalId !== undefined && getApproval(state, result.approvalId)?.runId !== run.id;
     const status: RunStatus = duplicate ? 'cancelled' : result.status === 'cancelled' && result.error?.code === 'interrupted' ? 'interrupted' : result.status;
-    const level = result.ok ? 'success' : duplicate || status === 'waiting_approval' || status === 'interrupted' || status === 'incomplete' ? 'warn' : 'error';
+    // Only a failure is an error: a run waiting for a person or a model, or one that could not check
+    // everything, ended as what it is (a warning to act on).
+    const level = result.ok ? 'success' : duplicate || WAITS_FOR_SOMEONE.has(status) ? 'warn' : 'error';
     state.tx(() => {
       updateRun(state, run.id, {
         status,
@@ -286,7 +291,7 @@ export function createEngine(options: EngineOptions): Engine {
       // in the outbox) is written with the end itself, never after it.
       emitRun(run.id, status, run.line, `${run.id} ${status.replace('_', ' ')}: ${result.message}`, level, { agent: run.agent, commandId: run.commandId, ticketId: run.ticketId, phase: exec?.phase() ?? null });
     });
-    if (instance) pool.stop(instance, result.ok ? 'done' : status === 'cancelled' || status === 'interrupted' || status === 'waiting_approval' ? 'stopped' : 'failed', status);
+    if (instance) pool.stop(instance, result.ok ? 'done' : status === 'cancelled' || WAITS_FOR_SOMEONE.has(status) ? 'stopped' : 'failed', status);
     announceTicketChanges(internals, started, run.id);
     return result;
   }

@@ -47,7 +47,8 @@ export interface DialogState extends Dialog {
 }
 
 export interface Detail {
-  readonly kind: 'ticket' | 'run';
+  /** A ticket, a run, or the last command's result shown whole (`o`; id is empty). */
+  readonly kind: 'ticket' | 'run' | 'outcome';
   readonly id: string;
 }
 
