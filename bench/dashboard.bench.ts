@@ -145,7 +145,7 @@ function writeElsewhere(rate: number): ChildProcess {
   return spawn(node, ['--input-type=module', '-e', script, join(work, '.agentdeck', 'state.db')], { stdio: 'ignore' });
 }
 
-const dashboardReady = (s: string): boolean => s.includes('AGENTDECK') && s.includes('[R]efresh') && s.includes('press @');
+const dashboardReady = (s: string): boolean => s.includes('AGENTDECK') && s.includes('Queue') && s.includes('press @');
 // As a user runs it: the executable itself (its shebang carries the V8 flags), on this Node.
 const withNode = `PATH=${dirname(node)}:${process.env.PATH ?? ''}`;
 const dashboard = (env: Record<string, string> = {}): string[] => ['env', withNode, ...Object.entries(env).map(([k, v]) => `${k}=${v}`), bin];

@@ -53,7 +53,7 @@ export function StatusLine({ ui, width, now }: StatusLineProps) {
 }
 
 const HINTS: Record<UiState['mode'], string> = {
-  normal: '[R]efresh  [L]ogs  [D]eploy  [H]elp  │ @ command  / filter  Tab/1-4 panes  Enter open  o result  a/x approve/reject  q quit',
+  normal: '[R]efresh  [L]ogs  [D]eploy  [H]elp  │ @ command  / filter  Tab/1-4 panes  Enter open  o result  a/x approve  q quit',
   prompt: 'Enter run  Tab complete  ↑/↓ history  Esc back',
   filter: 'agent:<name>  level:<level>  words  │ Enter keep  Esc clear',
   dialog: 'Tab/←/→ choose  Enter press  Esc cancel',
