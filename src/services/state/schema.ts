@@ -246,4 +246,13 @@ CREATE TABLE ticket_events (
 CREATE INDEX ticket_events_ticket ON ticket_events (ticket_id, id);
 `,
   },
+  {
+    version: 12,
+    name: 'events by level',
+    // Recent activity (successes, warnings, errors) and level searches over the stored history
+    // (`/level:error`, `logs --level error`) read the rows of those levels, not the whole table.
+    sql: `
+CREATE INDEX events_level_id ON events (level, id);
+`,
+  },
 ];
