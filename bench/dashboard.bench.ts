@@ -173,6 +173,14 @@ try {
   console.log(`first full frame, agentdeck dashboard (tmux ${COLS}x${ROWS}, median of 5): ${ms(d)} [${deckTimes.map((x) => x.toFixed(0)).join(', ')}]`);
   console.log(`first frame ratio dashboard / Ink hello-world: ${(d / h).toFixed(2)}x`);
 
+  // 1b. CPU at rest: the dashboard open, nothing typed, nothing happening (it still follows the db).
+  await firstFrame(dashboard(), dashboardReady);
+  await sleep(2000);
+  const restPid = panePid();
+  const rest0 = cpuSeconds(restPid);
+  await sleep(10_000);
+  console.log(`CPU at rest (10 s, following the state db): ${(((cpuSeconds(restPid) - rest0) / 10) * 100).toFixed(1)} % of one core`);
+
   // 2. Keystroke to echo and CPU: idle (what the measuring itself costs), then under 5,000 events/s.
   const RATE = 5000;
   const idle = await typing(dashboard(), 5_000);
