@@ -47,8 +47,11 @@ export interface ControllerOptions {
   readonly now?: () => number;
   /** Redacts secrets from what the status line and the outcome show (the bus's redactor). */
   readonly redact?: (text: string) => string;
-  /** The newest `limit` stored lines a filter keeps (the whole history, not just the lines in memory). */
-  readonly searchHistory?: (filter: LogFilter, limit: number) => readonly LogLine[];
+  /**
+   * The newest `limit` stored lines a filter keeps (the whole history, not just the lines in
+   * memory), before row `beforeRow` when given; their ids are the db's row ids.
+   */
+  readonly searchHistory?: (filter: LogFilter, limit: number, beforeRow?: number) => readonly LogLine[];
 }
 
 /** How many stored matches a filter loads. */
@@ -126,15 +129,38 @@ export function createController(o: ControllerOptions): InputActions & {
 
   const filtered = () => filterLogs(deck.getState().logs, get().filter, get().found);
 
+  /** The next older page of the applied filter's stored matches, above the ones loaded. */
+  const loadOlderMatches = (): void => {
+    const found = get().found;
+    if (!found?.more || !o.searchHistory || found.filter !== get().filter) return;
+    const older = o.searchHistory(parseFilter(found.filter), HISTORY_MATCHES, found.oldestRow);
+    if (older.length === 0) {
+      set({ found: { ...found, more: false } });
+      return;
+    }
+    const top = found.lines[0]?.id ?? 1;
+    set({
+      found: {
+        ...found,
+        lines: [...older.map((l, i) => ({ ...l, id: top - older.length + i })), ...found.lines],
+        more: older.length >= HISTORY_MATCHES,
+        oldestRow: older[0]?.id ?? found.oldestRow,
+      },
+      notice: `${(found.lines.length + older.length).toLocaleString('en-US')} stored matches loaded${older.length >= HISTORY_MATCHES ? '; scroll up for older' : ''}`,
+    });
+  };
+
   const moveSelection = (delta: number | 'top' | 'bottom'): void => {
     const s = get();
     const pane = s.focus;
     if (pane === 'logs') {
-      const lines = filtered();
       const rows = layout().logRows;
+      // Reaching the top of the loaded matches loads the next older page of them.
+      if (delta === 'top' || (typeof delta === 'number' && delta < 0 && windowOf(filtered(), s.logAnchor, rows).start + delta <= 0)) loadOlderMatches();
+      const lines = filtered();
       if (delta === 'top') set({ logAnchor: lines[Math.min(rows, lines.length) - 1]?.id ?? null });
       else if (delta === 'bottom') set({ logAnchor: null, match: null });
-      else set({ logAnchor: scrollAnchor(lines, s.logAnchor, rows, delta) });
+      else set({ logAnchor: scrollAnchor(lines, get().logAnchor, rows, delta) });
       return;
     }
     const len = listLength(pane);
@@ -492,6 +518,7 @@ export function createController(o: ControllerOptions): InputActions & {
         lines: stored.map((l, i) => ({ ...l, id: i - stored.length + 1 })),
         liveFrom: logs.at(-1)?.id ?? 0,
         more: stored.length >= HISTORY_MATCHES,
+        oldestRow: stored[0]?.id ?? 0,
       };
       const n = stored.length;
       set({

@@ -128,10 +128,10 @@ export function buildDashboard(options: DashboardOptions, exit: (code: number) =
     refresh,
     ...(state
       ? {
-          searchHistory: (f: LogFilter, limit: number) => {
+          searchHistory: (f: LogFilter, limit: number, beforeRow?: number) => {
             // What this process emitted is in the db before the search reads it.
             options.bus?.flush();
-            return searchEvents(state, f, { limit }).map(toLogLine);
+            return searchEvents(state, f, { limit, ...(beforeRow !== undefined ? { beforeId: beforeRow } : {}) }).map(toLogLine);
           },
         }
       : {}),

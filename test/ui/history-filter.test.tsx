@@ -86,6 +86,26 @@ describe('the log filter over the stored history', { timeout: 60_000 }, () => {
     await m.press(KEYS.esc);
   });
 
+  test('more matches than one page: going to the top loads the older pages, in order, until none is left', async () => {
+    const root = (await import('node:fs')).mkdtempSync(`${(await import('node:os')).tmpdir()}/agentdeck-hist-`);
+    storeHistory(root, 9000);
+    const m = mount({ root });
+    await applyFilter(m, 'nightly');
+    expect(shown(m)).toHaveLength(2000);
+    expect(m.ui.getState().found?.more).toBe(true);
+    await m.press('3');
+    for (let i = 0; i < 5; i++) await m.press('g');
+    const lines = shown(m);
+    // Every line but the ten timeouts (i = 0, 997, ...), oldest first, each once.
+    expect(lines).toHaveLength(8990);
+    expect(lines[0]?.message).toBe('step 1 of the nightly work');
+    expect(lines.at(-1)?.message).toBe('step 8999 of the nightly work');
+    const ids = lines.map((l) => l.id);
+    expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
+    expect(m.ui.getState().found?.more).toBe(false);
+    await waitFor(() => expect(plain(m.lastFrame())).toContain('step 1 of the nightly work'));
+  });
+
   test('a filter that names an unknown agent says what is accepted and searches nothing', async () => {
     const m = mount();
     await applyFilter(m, 'agent:nobody');

@@ -87,8 +87,8 @@ export function filterQuery(f: LogFilter): EventQuery {
 }
 
 /** The newest `limit` stored events the filter keeps, oldest first. */
-export function searchEvents(state: StateDb, f: LogFilter, options: { limit: number; runId?: string }): AgentEvent[] {
-  return queryEvents(state, { ...filterQuery(f), limit: options.limit, ...(options.runId ? { runId: options.runId } : {}) });
+export function searchEvents(state: StateDb, f: LogFilter, options: { limit: number; runId?: string; beforeId?: number }): AgentEvent[] {
+  return queryEvents(state, { ...filterQuery(f), limit: options.limit, ...(options.runId ? { runId: options.runId } : {}), ...(options.beforeId !== undefined ? { beforeId: options.beforeId } : {}) });
 }
 
 /** `--level <min>` as the filter's level set: that level and the ones above it. */

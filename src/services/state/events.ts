@@ -43,6 +43,8 @@ export interface EventQuery {
   readonly olderThanMs?: number;
   /** Only rows after this id: bounds how far back a search for rare rows reads. */
   readonly afterId?: number;
+  /** Only rows before this id: the next older page of a search. */
+  readonly beforeId?: number;
   /** Only these agents. */
   readonly agents?: readonly string[];
   /** Only events with a message (what the log pane shows). */
@@ -103,6 +105,10 @@ export function queryEvents(state: StateDb, q: EventQuery = {}): AgentEvent[] {
   if (q.afterId !== undefined && q.afterId > 0) {
     where.push('id > ?');
     params.push(q.afterId);
+  }
+  if (q.beforeId !== undefined) {
+    where.push('id < ?');
+    params.push(q.beforeId);
   }
   if (q.agents && q.agents.length > 0) {
     where.push(`agent IN (${q.agents.map(() => '?').join(', ')})`);

@@ -124,8 +124,10 @@ export interface FoundLogs {
   readonly lines: readonly LogLine[];
   /** The newest live line id when the history was searched: later matches come from the store. */
   readonly liveFrom: number;
-  /** More stored lines match than were loaded. */
+  /** More stored lines match than were loaded: scrolling to the top loads the next older page. */
   readonly more: boolean;
+  /** The db row id of the oldest loaded match (where the next page starts). */
+  readonly oldestRow: number;
 }
 
 export type UiStore = ReturnType<typeof createUiStore>;
