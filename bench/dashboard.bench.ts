@@ -3,11 +3,12 @@
 //      hello-world (bench/fixtures/ink-hello.tsx) measured in the same run;
 //   2. with a synthetic 5,000 events/s stream into the bus for 10 s (the hidden hook
 //      AGENTDECK_SYNTHETIC_EVENTS, see src/ui/synthetic.ts): keystroke-to-echo p50/p95 and the
-//      process's CPU use in % of one core;
+//      process's CPU use in % of one core; then with 5,000 and 20,000 events/s written into the
+//      state db by another process, which the dashboard follows;
 //   3. RSS after 1,000,000 events (ring buffers bounded; the events are all in the state db);
 //   4. the first frame again in that project, with its history in the state db.
 // Prints figures and ratios; asserts nothing.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -125,7 +126,26 @@ async function typing(argv: readonly string[], forMs: number): Promise<{ echoes:
   return { echoes, cpu: ((cpuSeconds(pid) - cpu0) / secs) * 100, secs };
 }
 
-const dashboardReady = (s: string): boolean => s.includes('AGENTDECK') && s.includes('[R]efresh') && s.includes('press @');
+/**
+ * Another process appending `rate` events a second to the project's state db, in batches every
+ * 50 ms as a bus writes them (the dashboard's first start created the db).
+ */
+function writeElsewhere(rate: number): ChildProcess {
+  const script = `
+    import { DatabaseSync } from 'node:sqlite';
+    const db = new DatabaseSync(process.argv[1]);
+    db.exec('PRAGMA busy_timeout = 5000');
+    const insert = db.prepare("INSERT INTO events (ts, agent, kind, level, message) VALUES (?, 'migrator', 'log', 'info', ?)");
+    let n = 0;
+    setInterval(() => {
+      db.exec('BEGIN IMMEDIATE');
+      for (let i = 0; i < ${rate / 20}; i++) insert.run(Date.now(), 'event from elsewhere ' + n++);
+      db.exec('COMMIT');
+    }, 50);`;
+  return spawn(node, ['--input-type=module', '-e', script, join(work, '.agentdeck', 'state.db')], { stdio: 'ignore' });
+}
+
+const dashboardReady = (s: string): boolean => s.includes('AGENTDECK') && s.includes('Queue') && s.includes('press @');
 // As a user runs it: the executable itself (its shebang carries the V8 flags), on this Node.
 const withNode = `PATH=${dirname(node)}:${process.env.PATH ?? ''}`;
 const dashboard = (env: Record<string, string> = {}): string[] => ['env', withNode, ...Object.entries(env).map(([k, v]) => `${k}=${v}`), bin];
@@ -153,6 +173,14 @@ try {
   console.log(`first full frame, agentdeck dashboard (tmux ${COLS}x${ROWS}, median of 5): ${ms(d)} [${deckTimes.map((x) => x.toFixed(0)).join(', ')}]`);
   console.log(`first frame ratio dashboard / Ink hello-world: ${(d / h).toFixed(2)}x`);
 
+  // 1b. CPU at rest: the dashboard open, nothing typed, nothing happening (it still follows the db).
+  await firstFrame(dashboard(), dashboardReady);
+  await sleep(2000);
+  const restPid = panePid();
+  const rest0 = cpuSeconds(restPid);
+  await sleep(10_000);
+  console.log(`CPU at rest (10 s, following the state db): ${(((cpuSeconds(restPid) - rest0) / 10) * 100).toFixed(1)} % of one core`);
+
   // 2. Keystroke to echo and CPU: idle (what the measuring itself costs), then under 5,000 events/s.
   const RATE = 5000;
   const idle = await typing(dashboard(), 5_000);
@@ -163,6 +191,20 @@ try {
   );
   console.log(`keystroke p95 ratio loaded / idle: ${(pct(busy.echoes, 95) / pct(idle.echoes, 95)).toFixed(2)}x`);
   console.log(`CPU at ${RATE.toLocaleString('en-US')} events/s: ${busy.cpu.toFixed(0)} % of one core`);
+
+  // 2b. The same, with the events written by ANOTHER process into the project's state db (as
+  // `agentdeck run` or Claude Code over MCP write them): the dashboard follows the db.
+  for (const rate of [5000, 20_000]) {
+    const writer = writeElsewhere(rate);
+    try {
+      const other = await typing(dashboard(), 10_000);
+      console.log(
+        `keystroke to echo at ${rate.toLocaleString('en-US')} events/s from another process (${other.echoes.length} keys): p50 ${ms(pct(other.echoes, 50))}, p95 ${ms(pct(other.echoes, 95))}, p99 ${ms(pct(other.echoes, 99))}; CPU ${other.cpu.toFixed(0)} % of one core`,
+      );
+    } finally {
+      writer.kill();
+    }
+  }
 
   // 3. RSS after 1,000,000 events, as `agentdeck` runs by default, and with a smaller V8 young
   // generation and old-space cap (the live heap stays ~25 MB; the default sizing lets garbage

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { dryRun } from '../src/agents/migrator/dry-run.js';
 import { listMigrations } from '../src/agents/migrator/files.js';
 import { sha256File } from '../src/agents/ops/archive.js';
@@ -102,10 +102,12 @@ try {
   console.log(`backup restore (pg_restore) ${fmt(restoreMs)}   pg_restore --clean --single-transaction ${fmt(anchorRestoreMs)}   ${ratio(restoreMs, anchorRestoreMs)} (target <= 1.5x)`);
 
   // ---- peak RSS of commands through the built binary ----
-  for (const command of ['migrate execute --dry-run', 'backup create']) {
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(REPO, 'bin', 'agentdeck.js'), 'run', command], {
+  for (const command of ['migrate execute --dry-run', 'backup create', 'backup list', 'security audit']) {
+    // Run as users run it: the executable itself, so its V8 flags apply (its `env node` finds the
+    // pinned Node first on PATH, as under npm scripts).
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', join(REPO, 'bin', 'agentdeck.js'), 'run', command], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: root, AGENTDECK_PG_HOME: pgHome },
+      env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: root, AGENTDECK_PG_HOME: pgHome },
       encoding: 'utf8',
     });
     const kb = Number(r.stderr.trim().split('\n').at(-1));

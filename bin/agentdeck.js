@@ -1,9 +1,14 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --max-old-space-size=512
+#!/usr/bin/env -S node --max-semi-space-size=2 --max-old-space-size=512 --liftoff-only
 // agentdeck's executable: checks the Node version, then runs the bundled CLI.
 // The V8 flags keep the dashboard's memory bounded under a high event rate: with the default
 // young generation and a heap limit sized to the machine, garbage from the event stream piles
 // up (about 290 MB RSS after 1,000,000 events against about 110 MB with these flags; the live
 // heap is about 25 MB either way). npm start runs this file directly, so the flags apply there too.
+// --liftoff-only keeps WebAssembly (the SQL parser, and PGlite where it is the fallback) on V8's
+// baseline compiler. Its optimizing tier recompiles the parser's one huge function in the
+// background: about 550 MB of peak memory and 2 s of CPU that every command using the parser
+// waited for at exit, for a parser that is as fast on the baseline code for migration-sized SQL.
+// V8 reads the flag when it starts: it cannot be set from here at run time.
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
   process.stderr.write(

@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline';
 import { loadProject } from '../services/config/project.js';
 import { redactDeep } from '../services/secrets/redact.js';
-import { connectStore, createDeckStore, hydrate } from '../store/index.js';
+import { connectStore, createDeckStore, hydrate, startFollower } from '../store/index.js';
 import { EXIT_FAILED, EXIT_OK } from './exit.js';
 import { optional } from './external.js';
 import type { Io } from './io.js';
@@ -46,6 +46,9 @@ export async function runConsole(io: Io, options: ConsoleOptions): Promise<numbe
     stops.push(() => {
       closing = true;
     });
+    // Work started elsewhere (`run`, Claude Code over MCP, another console) shows as it happens.
+    const follower = startFollower({ state: opened.state, store, ingestion, bus: opened.bus });
+    stops.push(() => follower.stop());
     // After the first frame: the engine (keys wait for it), then the email notifier and the local
     // backup schedules (they run while the console is open; their outcome is a log line).
     const afterFirstFrame = async (): Promise<void> => {

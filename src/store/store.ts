@@ -18,8 +18,8 @@ export function toLogLine(e: Pick<AgentEvent, 'id' | 'ts' | 'agent' | 'level' | 
   return { id: e.id, ts: e.ts, agent: e.agent, level: e.level, message: e.message, runId: e.runId, ticketId: e.ticketId };
 }
 
-/** Agent states that count as not active. */
-export const RESTING_AGENT: ReadonlySet<string> = new Set(['idle', 'done', 'stopped']);
+/** Agent states that count as not active: an instance that ended, however its run ended, rests. */
+export const RESTING_AGENT: ReadonlySet<string> = new Set(['idle', 'done', 'stopped', 'failed']);
 const OPEN_APPROVAL = 'pending';
 
 export function idleAgents(now = Date.now()): Record<AgentKind, AgentView> {
@@ -55,6 +55,8 @@ export interface IngestOptions {
 export interface Ingestion {
   /** Applies what is pending now (tests, shutdown). */
   flush(): void;
+  /** Takes events that did not pass this process's bus (read from the db), as the bus's are taken. */
+  ingest(events: readonly AgentEvent[]): void;
   stop(): void;
 }
 
@@ -73,7 +75,7 @@ export function connectStore(store: DeckStore, bus: EventBus, options: IngestOpt
   // memoises on them skips frames in which nothing new arrived for it.
   const view = { logs: store.getState().logs, logsSeen: logs.total, activity: store.getState().activity, activitySeen: activity.total };
 
-  const unsubscribe = bus.subscribe((e) => {
+  const take = (e: AgentEvent): void => {
     // Every event that says something is a log line; state events also change the panes.
     if (e.message) {
       logs.push(toLogLine(e));
@@ -81,7 +83,8 @@ export function connectStore(store: DeckStore, bus: EventBus, options: IngestOpt
     if (isActivity(e)) activity.push({ ts: e.ts, level: e.level, text: activityText(e) });
     if (e.kind !== 'log' && e.kind !== 'output') stateEvents.push(e);
     dirty = true;
-  });
+  };
+  const unsubscribe = bus.subscribe(take);
 
   const flush = (): void => {
     if (!dirty) return;
@@ -103,6 +106,9 @@ export function connectStore(store: DeckStore, bus: EventBus, options: IngestOpt
   timer.unref();
   return {
     flush,
+    ingest(events) {
+      for (const e of events) take(e);
+    },
     stop() {
       clearInterval(timer);
       unsubscribe();
@@ -111,11 +117,12 @@ export function connectStore(store: DeckStore, bus: EventBus, options: IngestOpt
   };
 }
 
-function isActivity(e: AgentEvent): boolean {
+/** Whether an event belongs in Recent activity (live, and when loaded from history). */
+export function isActivity(e: AgentEvent): boolean {
   return e.kind !== 'output' && e.kind !== 'progress' && (e.level === 'success' || e.level === 'warn' || e.level === 'error');
 }
 
-function activityText(e: AgentEvent): string {
+export function activityText(e: AgentEvent): string {
   return e.ticketId && !e.message.includes(e.ticketId) ? `${e.ticketId}: ${e.message}` : e.message;
 }
 
@@ -152,9 +159,11 @@ export function applyEvents(state: DeckState, events: readonly AgentEvent[], max
       case 'agent': {
         const a = d as unknown as Partial<AgentPayload>;
         if (a.state) {
+          const ended = RESTING_AGENT.has(a.state);
           const view: AgentView = {
             kind: e.agent,
-            state: a.state === 'done' || a.state === 'stopped' ? 'idle' : a.state,
+            state: ended ? 'idle' : a.state,
+            last: ended ? (a.outcome ?? (a.state === 'failed' ? 'failed' : null)) : null,
             instance: a.instance,
             runId: a.runId ?? e.runId ?? null,
             step: a.step ?? null,

@@ -22,12 +22,15 @@ export interface AgentView {
   readonly waitingFor?: string | null;
   /** When the current state began (epoch ms). */
   readonly since: number;
+  /** How its last run ended, once it rests (needs_model, needs_manual, failed...). */
+  readonly last?: string | null;
 }
 
 export interface RunView {
   readonly id: string;
   readonly status: string;
   readonly line: string;
+  readonly agent?: AgentKind;
   readonly commandId?: string | null;
   readonly ticketId?: string | null;
   readonly phase?: string | null;
@@ -56,6 +59,8 @@ export interface ApprovalView {
   readonly tool: string;
   readonly confirmText?: string | null;
   readonly expiresAt?: string | null;
+  /** What exactly is approved beyond the summary (a config diff, a diffstat). */
+  readonly detail?: readonly string[];
 }
 
 export interface ActivityItem {

@@ -1,17 +1,20 @@
 // What the keys do. Every action reads and writes the UI store (and reads the deck store); engine
 // calls are started here and never awaited on the render path: a spinner shows while they run.
 import type { CommandResult } from '../agents/types.js';
+import { approveLine } from '../commands/defs/runs.js';
 import { AGENT_KINDS, type ParseResult } from '../commands/types.js';
 import { TICKET_ID_IN_TEXT } from '../services/state/tickets.js';
-import { selectActiveRuns, type DeckStore } from '../store/store.js';
-import type { ApprovalView } from '../store/types.js';
-import type { Actions } from './keymap/bindings.js';
-import { CHROME_ROWS, computeLayout, FRAME_ROWS, type Layout } from './layout.js';
-import { parseFilter } from './logs/filter.js';
+import { runningRunCount } from '../store/selectors.js';
+import type { DeckStore } from '../store/store.js';
+import type { ApprovalView, LogLine } from '../store/types.js';
+import type { InputActions } from './keymap/dispatch.js';
+import { lineActions } from './line-editor/actions.js';
+import { ACTIVITY_MIN_COLUMNS, CHROME_ROWS, computeLayout, FRAME_ROWS, type Layout } from './layout.js';
+import { isEmptyFilter, parseFilter, type LogFilter } from '../services/events/filter.js';
 import { filterLogs, indexOfId, revealAnchor, scrollAnchor, windowOf } from './logs/view.js';
 import { buildQueue, ticketOf, type QueueItem } from './queue.js';
 import { pushHistory, type HistoryFile } from './state/history.js';
-import { PANES, type Dialog, type DialogState, type Mode, type PaneId, type UiState, type UiStore } from './state/ui-store.js';
+import { PANES, type Dialog, type DialogState, type FoundLogs, type Mode, type PaneId, type UiState, type UiStore } from './state/ui-store.js';
 
 /** The engine as the dashboard uses it. */
 export interface DashboardEngine {
@@ -44,12 +47,20 @@ export interface ControllerOptions {
   readonly now?: () => number;
   /** Redacts secrets from what the status line and the outcome show (the bus's redactor). */
   readonly redact?: (text: string) => string;
+  /**
+   * The newest `limit` stored lines a filter keeps (the whole history, not just the lines in
+   * memory), before row `beforeRow` when given; their ids are the db's row ids.
+   */
+  readonly searchHistory?: (filter: LogFilter, limit: number, beforeRow?: number) => readonly LogLine[];
 }
+
+/** How many stored matches a filter loads. */
+export const HISTORY_MATCHES = 2000;
 
 const PAGE_MIN = 1;
 const LINE_BREAK = /\r\n|\r|\n/;
 
-export function createController(o: ControllerOptions): Actions & {
+export function createController(o: ControllerOptions): InputActions & {
   run(line: string): Promise<CommandResult | null>;
   setPrompt(value: string): void;
   setFilter(value: string): void;
@@ -70,7 +81,7 @@ export function createController(o: ControllerOptions): Actions & {
     const s = get();
     const previousMode: Mode = s.mode === 'dialog' ? s.previousMode : s.mode;
     const state: DialogState = { ...dialog, button: 0, input: '', error: null };
-    set({ dialog: state, mode: 'dialog', previousMode });
+    set({ dialog: state, mode: 'dialog', previousMode, cursor: null });
   };
 
   const closeDialog = (): void => {
@@ -116,17 +127,40 @@ export function createController(o: ControllerOptions): Actions & {
     return 0;
   };
 
-  const filtered = () => filterLogs(deck.getState().logs, get().filter);
+  const filtered = () => filterLogs(deck.getState().logs, get().filter, get().found);
+
+  /** The next older page of the applied filter's stored matches, above the ones loaded. */
+  const loadOlderMatches = (): void => {
+    const found = get().found;
+    if (!found?.more || !o.searchHistory || found.filter !== get().filter) return;
+    const older = o.searchHistory(parseFilter(found.filter), HISTORY_MATCHES, found.oldestRow);
+    if (older.length === 0) {
+      set({ found: { ...found, more: false } });
+      return;
+    }
+    const top = found.lines[0]?.id ?? 1;
+    set({
+      found: {
+        ...found,
+        lines: [...older.map((l, i) => ({ ...l, id: top - older.length + i })), ...found.lines],
+        more: older.length >= HISTORY_MATCHES,
+        oldestRow: older[0]?.id ?? found.oldestRow,
+      },
+      notice: `${(found.lines.length + older.length).toLocaleString('en-US')} stored matches loaded${older.length >= HISTORY_MATCHES ? '; scroll up for older' : ''}`,
+    });
+  };
 
   const moveSelection = (delta: number | 'top' | 'bottom'): void => {
     const s = get();
     const pane = s.focus;
     if (pane === 'logs') {
-      const lines = filtered();
       const rows = layout().logRows;
+      // Reaching the top of the loaded matches loads the next older page of them.
+      if (delta === 'top' || (typeof delta === 'number' && delta < 0 && windowOf(filtered(), s.logAnchor, rows).start + delta <= 0)) loadOlderMatches();
+      const lines = filtered();
       if (delta === 'top') set({ logAnchor: lines[Math.min(rows, lines.length) - 1]?.id ?? null });
       else if (delta === 'bottom') set({ logAnchor: null, match: null });
-      else set({ logAnchor: scrollAnchor(lines, s.logAnchor, rows, delta) });
+      else set({ logAnchor: scrollAnchor(lines, get().logAnchor, rows, delta) });
       return;
     }
     const len = listLength(pane);
@@ -176,10 +210,10 @@ export function createController(o: ControllerOptions): Actions & {
       return;
     }
     const typed = verb === 'approve' && (a.confirmText || a.target === 'production') ? (a.confirmText ?? a.ticketId ?? a.id) : undefined;
-    const line = verb === 'approve' ? `approve ${a.id}${typed ? ` --confirm ${typed}` : ''}` : `reject ${a.id}`;
+    const line = verb === 'approve' ? approveLine(a.id, typed) : `reject ${a.id}`;
     openDialog({
       title: `${verb === 'approve' ? 'Approve' : 'Reject'} ${a.id}?`,
-      body: [a.summary, `target: ${a.target} · action: ${a.tool}${a.ticketId ? ` · ticket ${a.ticketId}` : ''}`],
+      body: [a.summary, ...(a.detail ?? []), `target: ${a.target} · action: ${a.tool}${a.ticketId ? ` · ticket ${a.ticketId}` : ''}`],
       typed,
       buttons: [
         { label: 'Cancel', action: { kind: 'cancel' } },
@@ -188,7 +222,9 @@ export function createController(o: ControllerOptions): Actions & {
     });
   };
 
-  const activeRunCount = (): number => selectActiveRuns(deck.getState()).filter((r) => r.status !== 'waiting_approval').length;
+  // The store's count of runs in flight; a command of ours not yet seen as a run counts too (the
+  // larger of the two, since once seen it is both).
+  const activeRunCount = (): number => Math.max(runningRunCount(deck.getState()), get().pending.length);
 
   const submit = (): void => {
     const raw = get().prompt.trim();
@@ -204,7 +240,7 @@ export function createController(o: ControllerOptions): Actions & {
     }
     const history = pushHistory(get().history, raw);
     if (history !== get().history) o.history?.append(raw, history);
-    set({ history, historyIndex: null, historyDraft: '', prompt: '', promptRev: get().promptRev + 1, promptError: null, promptHint: null, mode: 'normal' });
+    set({ history, historyIndex: null, historyDraft: '', prompt: '', cursor: null, promptError: null, promptHint: null, mode: 'normal' });
     const confirm = o.commands.confirmOf?.(raw) ?? null;
     if (confirm) {
       openDialog({
@@ -221,7 +257,7 @@ export function createController(o: ControllerOptions): Actions & {
     void run(raw);
   };
 
-  const setPromptFromOutside = (value: string): void => set({ prompt: value, promptRev: get().promptRev + 1, promptError: null });
+  const setPromptFromOutside = (value: string): void => set({ prompt: value, promptError: null, cursor: null });
 
   /**
    * Text that reaches the prompt in one piece (keys typed ahead while the dashboard starts, a
@@ -285,7 +321,7 @@ export function createController(o: ControllerOptions): Actions & {
       const agent = kind ? d.agents[kind] : undefined;
       if (agent?.runId) target = { kind: 'run', id: agent.runId };
     } else if (s.focus === 'logs' && s.match !== null) {
-      const line = d.logs.find((l) => l.id === s.match);
+      const line = filtered().find((l) => l.id === s.match);
       if (line?.runId) target = { kind: 'run', id: line.runId };
       else if (line?.ticketId) target = { kind: 'ticket', id: line.ticketId };
     } else if (s.focus === 'activity') {
@@ -298,6 +334,21 @@ export function createController(o: ControllerOptions): Actions & {
       return;
     }
     set({ detail: target, detailScroll: 0, mode: 'detail', previousMode: 'normal', notice: null });
+  };
+
+  /** Tab and Shift+Tab go round the panes on screen (a narrow terminal has no Recent activity). */
+  const cycleFocus = (step: 1 | -1): void => {
+    const shown = PANES.filter((p) => p !== 'activity' || layout().activityWidth > 0);
+    const at = shown.indexOf(get().focus);
+    set({ focus: shown[(at + step + shown.length) % shown.length] ?? 'queue' });
+  };
+
+  const showOutcome = (): void => {
+    if (!get().outcome) {
+      notice('No result yet: the last command\'s result opens here whole');
+      return;
+    }
+    set({ detail: { kind: 'outcome', id: '' }, detailScroll: 0, mode: 'detail', previousMode: 'normal', notice: null });
   };
 
   const deploy = (): void => {
@@ -332,7 +383,17 @@ export function createController(o: ControllerOptions): Actions & {
     });
   };
 
-  const actions: Actions = {
+  const lines = lineActions({ get, set, leave: () => actions.back('', []), enterLines: (l) => enterLines(l) });
+  /** Ctrl+R's search ends with its match in the prompt before a key that works on the line. */
+  const afterSearch =
+    (fn: (input: string, keys: readonly string[]) => void) =>
+    (input: string, keys: readonly string[]): void => {
+      lines.acceptSearch();
+      fn(input, keys);
+    };
+
+  const actions: InputActions = {
+    ...lines,
     help: () => set({ mode: 'help', previousMode: get().mode, helpScroll: 0 }),
     refresh: () => {
       notice('refreshing…');
@@ -344,10 +405,14 @@ export function createController(o: ControllerOptions): Actions & {
     },
     logs: () => set({ logsMaximized: !get().logsMaximized, focus: 'logs' }),
     deploy,
-    focusNext: () => set({ focus: PANES[(PANES.indexOf(get().focus) + 1) % PANES.length] ?? 'queue' }),
-    focusPrev: () => set({ focus: PANES[(PANES.indexOf(get().focus) + PANES.length - 1) % PANES.length] ?? 'queue' }),
+    focusNext: () => cycleFocus(1),
+    focusPrev: () => cycleFocus(-1),
     focusPane: (input) => {
       const pane = PANES[Number.parseInt(input, 10) - 1];
+      if (pane === 'activity' && layout().activityWidth === 0 && !get().logsMaximized) {
+        notice(`Recent activity shows from ${ACTIVITY_MIN_COLUMNS} columns; its lines are in the log pane (3)`);
+        return;
+      }
       if (pane) set({ focus: pane, logsMaximized: pane === 'logs' ? get().logsMaximized : false });
     },
     down: () => move(1),
@@ -357,9 +422,10 @@ export function createController(o: ControllerOptions): Actions & {
     pageDown: () => move(page()),
     pageUp: () => move(-page()),
     open: openDetail,
+    outcome: showOutcome,
     approve: () => decide('approve'),
     reject: () => decide('reject'),
-    filter: () => set({ mode: 'filter', previousMode: 'normal', match: null }),
+    filter: () => set({ mode: 'filter', previousMode: 'normal', match: null, cursor: null }),
     nextMatch: () => jump(1),
     prevMatch: () => jump(-1),
     prompt: (input) => {
@@ -374,6 +440,7 @@ export function createController(o: ControllerOptions): Actions & {
     },
     back: () => {
       const s = get();
+      if (lines.cancelSearch()) return;
       switch (s.mode) {
         case 'prompt':
           set({ mode: 'normal', promptError: null, promptHint: null, historyIndex: null });
@@ -393,7 +460,7 @@ export function createController(o: ControllerOptions): Actions & {
       }
     },
     quit: () => {
-      const active = activeRunCount() + get().pending.length;
+      const active = activeRunCount();
       if (active === 0) {
         o.exit();
         return;
@@ -408,15 +475,15 @@ export function createController(o: ControllerOptions): Actions & {
       });
     },
     quitNow: () => o.exit(),
-    submitPrompt: submit,
-    historyPrev: () => {
+    submitPrompt: afterSearch(submit),
+    historyPrev: afterSearch(() => {
       const s = get();
       if (s.history.length === 0) return;
       const index = s.historyIndex === null ? s.history.length - 1 : Math.max(0, s.historyIndex - 1);
       set({ historyIndex: index, historyDraft: s.historyIndex === null ? s.prompt : s.historyDraft });
       setPromptFromOutside(s.history[index] ?? '');
-    },
-    historyNext: () => {
+    }),
+    historyNext: afterSearch(() => {
       const s = get();
       if (s.historyIndex === null) return;
       const index = s.historyIndex + 1;
@@ -427,18 +494,40 @@ export function createController(o: ControllerOptions): Actions & {
         set({ historyIndex: index });
         setPromptFromOutside(s.history[index] ?? '');
       }
-    },
-    complete: () => {
+    }),
+    complete: afterSearch(() => {
       const s = get();
       const { line, candidates } = o.commands.complete(s.prompt);
       if (line !== s.prompt) setPromptFromOutside(line);
       if (candidates.length === 0) set({ promptHint: 'no completion here' });
       else if (candidates.length === 1) set({ promptHint: null });
       else set({ promptHint: `Tab: ${candidates.slice(0, 12).join(' · ')}${candidates.length > 12 ? ` · (+${candidates.length - 12})` : ''}` });
-    },
+    }),
     applyFilter: () => {
-      const f = parseFilter(get().filter);
-      set({ mode: 'normal', notice: f.error ? `filter: ${f.error}` : null });
+      const text = get().filter;
+      const f = parseFilter(text);
+      if (f.error || isEmptyFilter(f) || !o.searchHistory) {
+        set({ mode: 'normal', found: null, notice: f.error ? `filter: ${f.error}` : null });
+        return;
+      }
+      // Applied, the filter searches the whole stored history, not only the lines in memory.
+      const logs = deck.getState().logs;
+      const stored = o.searchHistory(f, HISTORY_MATCHES);
+      const found: FoundLogs = {
+        filter: text,
+        lines: stored.map((l, i) => ({ ...l, id: i - stored.length + 1 })),
+        liveFrom: logs.at(-1)?.id ?? 0,
+        more: stored.length >= HISTORY_MATCHES,
+        oldestRow: stored[0]?.id ?? 0,
+      };
+      const n = stored.length;
+      set({
+        mode: 'normal',
+        found,
+        match: null,
+        logAnchor: null,
+        notice: `${found.more ? `the newest ${n.toLocaleString('en-US')}` : n.toLocaleString('en-US')} stored line${n === 1 ? '' : 's'} match; n/N step through them`,
+      });
     },
     dialogToggle: (_input, keys) => {
       const d = get().dialog;
@@ -473,12 +562,12 @@ export function createController(o: ControllerOptions): Actions & {
     setPrompt: (value) => {
       const lines = value.split(LINE_BREAK);
       if (lines.length > 1) enterLines(lines);
-      else set({ prompt: value, promptError: null, historyIndex: null });
+      else set({ prompt: value, promptError: null, historyIndex: null, cursor: null });
     },
-    setFilter: (value) => set({ filter: value, match: null, logAnchor: null }),
+    setFilter: (value) => set({ filter: value, match: null, found: null, logAnchor: null, cursor: null }),
     setDialogInput: (value) => {
       const d = get().dialog;
-      if (d) set({ dialog: { ...d, input: value, error: null } });
+      if (d) set({ dialog: { ...d, input: value, error: null }, cursor: null });
     },
   };
 }

@@ -7,6 +7,7 @@ import { paint } from './format/text.js';
 import type { Detail, Outcome } from './state/ui-store.js';
 
 export function detailLines(detail: Detail, deck: DeckState, doc: DetailDoc | null, outcome: Outcome | null): string[] {
+  if (detail.kind === 'outcome') return outcomeLines(outcome);
   const lines: string[] = [];
   if (doc) {
     for (const section of doc.sections) {
@@ -29,6 +30,18 @@ export function detailLines(detail: Detail, deck: DeckState, doc: DetailDoc | nu
     outcome && outcome.lines.length > 0 && (outcome.runId === detail.id || outcome.line.toUpperCase().includes(detail.id.toUpperCase()));
   if (related) lines.push('', paint('bold', `Result of "${outcome.line}"`), ...outcome.lines.map((l) => `  ${diffPaint(l)}`));
   return lines;
+}
+
+/** The last command's result, whole: the status line has room for one line of it. */
+function outcomeLines(o: Outcome | null): string[] {
+  if (!o) return ['No command has run yet.'];
+  return [
+    paint('bold', `Result of "${o.line}"`),
+    `  ${o.status}${o.runId ? ` · ${o.runId}` : ''}`,
+    '',
+    ...o.message.split('\n'),
+    ...(o.lines.length > 0 ? ['', ...o.lines.map(diffPaint)] : []),
+  ];
 }
 
 /** Colours unified-diff lines. */

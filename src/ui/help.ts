@@ -23,10 +23,16 @@ export function keymapLines(bindings: readonly Binding[] = BINDINGS): string[] {
   const lines: string[] = [];
   for (const mode of Object.keys(MODE_TITLES) as Mode[]) {
     // Keys that work in every mode are listed once, with the dashboard keys.
-    const list = bindings.filter((b) => b.modes.includes(mode) && (mode === 'normal' || b.modes.length < MODES.length));
+    const list = bindings.filter((b) => !b.group && b.modes.includes(mode) && (mode === 'normal' || b.modes.length < MODES.length));
     if (list.length === 0) continue;
     lines.push(paint('bold', MODE_TITLES[mode]));
     for (const b of list) lines.push(bindingLine(b));
+    lines.push('');
+  }
+  const editing = bindings.filter((b) => b.group === 'line');
+  if (editing.length > 0) {
+    lines.push(paint('bold', 'Editing a line (the prompt, the filter, a typed confirmation)'));
+    for (const b of editing) lines.push(bindingLine(b));
     lines.push('');
   }
   return lines;

@@ -5,7 +5,9 @@ import { render, type Instance } from 'ink';
 import { basename } from 'node:path';
 import type { EventBus } from '../services/events/bus.js';
 import type { StateDb } from '../services/state/db.js';
+import { searchEvents, type LogFilter } from '../services/events/filter.js';
 import { hydrate } from '../store/hydrate.js';
+import { toLogLine } from '../store/store.js';
 import type { DeckStore } from '../store/store.js';
 import { readRunDetail, readTicketDetail, type DetailDoc } from '../store/ui-detail.js';
 import type { ReactElement } from 'react';
@@ -85,7 +87,7 @@ export function buildDashboard(options: DashboardOptions, exit: (code: number) =
   const path = historyPath(options.root);
   let registry = options.commands;
   const ui = createUiStore(loadHistory(path), registry !== undefined && options.afterFirstFrame === undefined);
-  const viewRef: ViewRef = { layout: computeLayout(stdout.columns || 80, stdout.rows || 24), overlayLines: 0 };
+  const viewRef: ViewRef = { layout: computeLayout(stdout.columns || 80, stdout.rows || 24), overlayLines: 0, typedAhead: { seen: false, lines: 0 } };
   const state = options.engine.state;
   const health = async (): Promise<void> => {
     if (options.bus) await (await import('../store/ui-health.js')).publishHealth(options.bus, options.root, env);
@@ -124,8 +126,18 @@ export function buildDashboard(options: DashboardOptions, exit: (code: number) =
     exit: () => exit(0),
     view: () => viewRef,
     refresh,
+    ...(state
+      ? {
+          searchHistory: (f: LogFilter, limit: number, beforeRow?: number) => {
+            // What this process emitted is in the db before the search reads it.
+            options.bus?.flush();
+            return searchEvents(state, f, { limit, ...(beforeRow !== undefined ? { beforeId: beforeRow } : {}) }).map(toLogLine);
+          },
+        }
+      : {}),
   });
-  const detail = (d: Detail): DetailDoc | null => (state ? (d.kind === 'run' ? readRunDetail(state, d.id) : readTicketDetail(state, d.id)) : null);
+  const detail = (d: Detail): DetailDoc | null =>
+    !state || d.kind === 'outcome' ? null : d.kind === 'run' ? readRunDetail(state, d.id) : readTicketDetail(state, d.id);
   const element = (
     <App
       deck={options.store}
@@ -162,10 +174,14 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       }
     }
     instance?.unmount();
+    // Back on the shell's screen: lines echoed there for keys typed ahead (and already run in the
+    // dashboard) are cleared, from the line the start-up cleared, up.
+    const echoed = viewRef.typedAhead?.lines ?? 0;
+    if (echoed > 0 && stdout.isTTY) stdout.write(`\x1b[${echoed}A\r\x1b[J`);
   };
 
   const stdin = options.stdin ?? process.stdin;
-  const { element, health, finishStart, ui } = buildDashboard(options, exit);
+  const { element, health, finishStart, ui, viewRef } = buildDashboard(options, exit);
   // Keys typed before the dashboard takes input stay unread in the terminal; raw mode now keeps
   // the terminal from echoing them over the first frame. Ink owns raw mode once input is on.
   if (!ui.getState().inputReady && stdin.isTTY && typeof stdin.setRawMode === 'function') {
@@ -174,6 +190,11 @@ export function startDashboard(options: DashboardOptions): Dashboard {
       if (!ui.getState().inputReady) stdin.setRawMode(false);
     });
   }
+  // Keys typed before raw mode (while Node started) were echoed by the terminal onto the shell's
+  // screen, the line the shell left the cursor on. The dashboard runs them; clearing that line now
+  // keeps their echo from showing on the shell after quitting. Raw mode is on, so nothing typed
+  // from here is echoed.
+  if (stdout.isTTY && (options.interactive ?? true)) stdout.write('\r\x1b[2K');
   instance = render(element, {
     stdout,
     stdin,

@@ -30,6 +30,14 @@ export function fitsMinimum(columns: number, rows: number): boolean {
   return columns >= MIN_COLUMNS && rows >= MIN_ROWS;
 }
 
+/**
+ * Below this width Recent activity is not shown and the log pane takes its room. What a narrow
+ * terminal keeps, in order: the header, status and prompt lines; the queue (ids whole, titles get
+ * what remains); the log pane (every activity item is also a log line); the agents pane; Recent
+ * activity. A pane is dropped rather than squeezed until its lines say nothing.
+ */
+export const ACTIVITY_MIN_COLUMNS = 100;
+
 export function computeLayout(columns: number, rows: number, logsMaximized = false): Layout {
   const body = rows - CHROME_ROWS;
   // Six agents plus the frame; the queue gets the same height. Taller terminals give the
@@ -37,7 +45,7 @@ export function computeLayout(columns: number, rows: number, logsMaximized = fal
   const topHeight = logsMaximized ? 0 : Math.max(6 + FRAME_ROWS, Math.min(Math.floor(body / 3), 14));
   const middleHeight = body - topHeight;
   const agentsWidth = Math.max(38, Math.floor(columns * 0.42));
-  const activityWidth = logsMaximized ? 0 : Math.max(28, Math.floor(columns * 0.3));
+  const activityWidth = logsMaximized || columns < ACTIVITY_MIN_COLUMNS ? 0 : Math.max(28, Math.floor(columns * 0.3));
   return {
     columns,
     rows,

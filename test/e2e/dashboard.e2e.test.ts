@@ -89,6 +89,21 @@ test('the dashboard files a ticket typed at the prompt and restores the terminal
   }
 }, 60_000);
 
+test('keys typed before the dashboard starts run there and leave no echo on the shell after quitting', async () => {
+  tmux('new-session', '-d', '-s', 'ahead', '-x', '120', '-y', '40', '-c', dir, 'env', 'PS1=$ ', 'bash', '--norc', '--noprofile');
+  tmux('send-keys', '-t', 'ahead', '-l', `'${node}' '${bin}'; echo "EXITED=$?"`);
+  tmux('send-keys', '-t', 'ahead', 'Enter');
+  // At once, while Node is still starting: the terminal is in cooked mode and echoes these.
+  tmux('send-keys', '-t', 'ahead', '-l', '@agent create ticket "typed ahead of the frame"');
+  tmux('send-keys', '-t', 'ahead', 'Enter');
+  await until('the ticket in the queue', (s) => /\[normal\]\s+typed ahead of the frame/.test(s), 'ahead');
+  tmux('send-keys', '-t', 'ahead', 'q');
+  const back = await until('the shell again', (s) => /^EXITED=\d+/m.test(s), 'ahead');
+  expect(back).toMatch(/^EXITED=0$/m);
+  expect(back).not.toContain('typed ahead of the frame');
+  tmux('kill-session', '-t', 'ahead');
+}, 60_000);
+
 test('SIGTERM restores the terminal too', async () => {
   tmux('new-session', '-d', '-s', 'term', '-x', '120', '-y', '40', '-c', dir, 'env', 'PS1=$ ', 'bash', '--norc', '--noprofile');
   tmux('send-keys', '-t', 'term', '-l', `echo BEFORE-TERM; '${node}' '${bin}'; echo "EXITED=$?"`);

@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import type { CommandResult } from '../../src/agents/types.js';
 import { getTicket, ticketEvents } from '../../src/services/state/tickets.js';
+import { hydrate } from '../../src/store/hydrate.js';
+import { createDeckStore } from '../../src/store/store.js';
 import { buildNextApp, type NextApp } from '../fixtures/next-app/build.js';
 import { makeContext, type TestContext } from '../helpers/context.js';
 
@@ -134,17 +136,32 @@ describe('journey 1.1 with an outside ticket id on a create-next-app project', {
     expect(r.message).toContain('no deploy command configured for staging');
     expect(r.status).toBe('done');
     expect(app.git('show', 'staging:app/api/estimates/route.ts')).toContain(".from('estimates').insert(");
-    expect(lifecycle()).toBe('deployed to staging');
+    // Only merged: the lifecycle, its note, the announcement and status say so, never "deployed".
+    const merged = 'merged into staging; no deploy command configured for staging (set deploy.staging in agentdeck.config.json)';
+    expect(lifecycle()).toBe('merged for staging');
+    const deployment = (r.data as { deployment: { id: string } }).deployment.id;
+    expect(ticketEvents(t.state, ours).at(-1)?.note).toBe(`${deployment}: ${merged}`);
+    expect(t.lines().join('\n')).toContain(`Ticket AI-EST-142 (${ours}): merged for staging (${deployment}: ${merged})`);
+    expect(t.lines().join('\n')).not.toContain('deployed to staging');
+    // The dashboard says "merged", live and after a restart.
+    expect(t.events.find((e) => e.kind === 'deployment' && (e.data as { deployment?: { id: string } } | undefined)?.deployment?.id === deployment)?.data).toMatchObject({ deployment: { status: 'merged' } });
+    const deck = createDeckStore();
+    hydrate(deck, t.state);
+    expect(deck.getState().lastDeployment).toMatchObject({ id: deployment, status: 'merged' });
+    const status = await run('status');
+    expect(status.lines?.join('\n')).toContain(`Last deployment: ${deployment} ${ours}: ${merged}`);
+    expect(status.lines?.join('\n')).toMatch(new RegExp(`${ours} +AI-EST-142 +merged for staging `));
   });
 
   it('"deploy AI-EST-142 to production" waits for the typed confirmation, then deploys', async () => {
     const asked = await run('deploy AI-EST-142 to production');
     expect(asked.status).toBe('waiting_approval');
-    expect(lifecycle()).toBe('deployed to staging');
+    expect(lifecycle()).toBe('merged for staging');
     const r = await run(`approve ${asked.approvalId ?? ''} --confirm ${ours}`);
     expect(r.message).toContain(`${ours} merged into main at`);
     expect(r.message).toContain('no deploy command configured for production');
-    expect(lifecycle()).toBe('deployed to production');
+    expect(lifecycle()).toBe('merged for production');
+    expect(ticketEvents(t.state, ours).at(-1)?.note).toMatch(/: merged into main; no deploy command configured for production \(set deploy\.production in agentdeck\.config\.json\)$/);
   });
 
   it('rollback by the reference rolls it back; close ticket closes it; each change has its time and run', async () => {
@@ -153,7 +170,7 @@ describe('journey 1.1 with an outside ticket id on a create-next-app project', {
     expect(lifecycle()).toBe('rolled back');
     const closed = await run('close ticket AI-EST-142 --reason "shipped again after the hotfix"');
     expect(closed.message).toBe(`Ticket AI-EST-142 (${ours}) closed (was rolled back)`);
-    expect(statuses()).toEqual(['open', 'in progress', 'staged', 'deployed to staging', 'deployed to production', 'rolled back', 'closed']);
+    expect(statuses()).toEqual(['open', 'in progress', 'staged', 'merged for staging', 'merged for production', 'rolled back', 'closed']);
     for (const e of ticketEvents(t.state, ours)) {
       expect(e.runId).toMatch(/^RUN-\d+$/);
       expect(Number.isNaN(Date.parse(e.at))).toBe(false);

@@ -126,6 +126,8 @@ describe('policy downgrades', () => {
     start(root);
     const raised = await as('mcp')('agents update config approvals.policy.stagingdeployment=true');
     expect(raised).toMatchObject({ ok: true, status: 'done' });
+    // The result shows the change as a diff of the keys it changed.
+    expect(raised.lines).toEqual([`${CONFIG_FILE}:`, '  + approvals.policy.stagingDeployment: true']);
     expect(policy().stagingDeployment).toBe(true);
     for (const setting of ['approvals.policy.stagingdeployment=false', 'approvals.ttlminutes=10000', 'approvals.policy.credentialchange=false']) {
       const r = await as('mcp')(`agents update config ${setting}`);
@@ -135,6 +137,18 @@ describe('policy downgrades', () => {
     expect(engineOf(t!.ctx).ttlMinutes).toBe(60);
     const shorter = await as('mcp')('agents update config approvals.ttlminutes=30');
     expect(shorter).toMatchObject({ ok: true, status: 'done' });
+    expect(shorter.lines).toEqual([`${CONFIG_FILE}:`, '  - approvals.ttlMinutes: 60', '  + approvals.ttlMinutes: 30']);
+  });
+
+  it('the diff of a config change never shows a password in a deploy command', async () => {
+    const root = project();
+    start(root);
+    writeConfig(root, { ...BASE, deploy: { staging: [['supabase', 'db', 'push', '--db-url', 'postgresql://deployer:s3cretPassw0rd@db.example.com/app']] } });
+    const r = await you('agents update config');
+    expect(r.status).toBe('waiting_approval');
+    expect(r.lines).toContain('  + deploy.staging: [["supabase","db","push","--db-url","postgresql://deployer:[redacted]@db.example.com/app"]]');
+    expect(JSON.stringify(r)).not.toContain('s3cretPassw0rd');
+    expect(JSON.stringify(getApproval(t!.state, r.approvalId!))).not.toContain('s3cretPassw0rd');
   });
 
   it('production deploys cannot be switched off; saying so is one clear line', async () => {
@@ -174,10 +188,23 @@ describe('policy downgrades', () => {
     // Reloading does not apply it either: it asks, and a script cannot approve.
     const reload = await as('script')('agents update config');
     expect(reload.status).toBe('waiting_approval');
+    // The approval shows what it lowers as a diff, from the values in force to the file's.
+    const diff = [
+      `${CONFIG_FILE}:`,
+      '  - approvals.policy.databaseDestructive: true',
+      '  + approvals.policy.databaseDestructive: false',
+      '  - approvals.ttlMinutes: 60',
+      '  + approvals.ttlMinutes: 10080',
+      `  - deploy.staging: [["node","-e","console.log('confirmed deploy')"]]`,
+      `  + deploy.staging: [["node","-e","require('fs').writeFileSync('pwned', '')"]]`,
+    ];
+    expect(reload.lines).toEqual(diff);
+    expect(getApproval(t!.state, reload.approvalId!)?.action.detail).toEqual(diff);
     expect(policy().databaseDestructive).toBe(true);
     expect((await as('script')(`approve ${reload.approvalId} --confirm ${NAME}`)).ok).toBe(false);
     const done = await you(`approve ${reload.approvalId} --confirm ${NAME}`);
     expect(done).toMatchObject({ ok: true, status: 'done' });
+    expect(done.lines).toEqual(diff);
     expect(policy().databaseDestructive).toBe(false);
     expect(projectConfig(t!.ctx).deploy.staging[0]?.[2]).toContain('pwned');
     start(root);

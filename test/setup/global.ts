@@ -1,8 +1,8 @@
 // Global test setup. Shared servers (PostgreSQL 15 on a loopback port) are started here and
 // their addresses passed to tests through environment variables.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { startPostgres15, type Postgres15 } from './postgres15.js';
 
 let pg15: Postgres15 | null = null;
@@ -21,6 +21,11 @@ export default async function setup(): Promise<() => Promise<void>> {
   // Staged worktrees go under the user's data directory by default: the tests' go to a temp one.
   const data = mkdtempSync(join(tmpdir(), 'agentdeck-data-'));
   process.env.XDG_DATA_HOME = data;
+  // The user's own Node on PATH (projects' tests run with it, never with agentdeck's pinned one):
+  // a Node new enough to run TypeScript tests by type stripping, as the fixture apps expect.
+  const userBin = mkdtempSync(join(tmpdir(), 'agentdeck-userbin-'));
+  symlinkSync(process.execPath, join(userBin, 'node'));
+  process.env.PATH = `${userBin}${delimiter}${process.env.PATH ?? ''}`;
   // PostgreSQL 15 for the tests that run against a real server (AGENTDECK_TEST_PG_URL). When it
   // cannot start, those tests fail with this reason (see pg15Url); the others still run.
   try {
@@ -34,5 +39,6 @@ export default async function setup(): Promise<() => Promise<void>> {
     rmSync(config, { recursive: true, force: true });
     rmSync(pgHome, { recursive: true, force: true });
     rmSync(data, { recursive: true, force: true });
+    rmSync(userBin, { recursive: true, force: true });
   };
 }

@@ -3,6 +3,7 @@ import { createBus } from '../../src/services/events/bus.js';
 import { openState, type StateDb } from '../../src/services/state/db.js';
 import { appendEvents } from '../../src/services/state/events.js';
 import { createTicket } from '../../src/services/state/tickets.js';
+import { HISTORY_WINDOW } from '../../src/store/hydrate.js';
 import { applyEvents, connectStore, createDeckStore, hydrate, initialState, Ring, selectActiveAgentCount, selectActiveRuns } from '../../src/store/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -122,6 +123,20 @@ describe('store', () => {
       expect(s.approvals.map((x) => x.id)).toEqual(['A1']);
       expect(s.lastDeployment?.id).toBe('D1');
       expect(s.logs.map((l) => l.message)).toEqual(['hello']);
+    });
+
+    it('reads at most the newest HISTORY_WINDOW events at start, however long the history', () => {
+      const at = (level: 'success' | 'debug', message: string) => ({ id: 0, ts: 1, agent: 'stage' as const, kind: 'progress' as const, level, message });
+      appendEvents(state, [{ ...at('success', 'Deployed to staging long ago'), kind: 'deployment' as const }]);
+      appendEvents(state, Array.from({ length: HISTORY_WINDOW }, (_, i) => at('debug', `tick ${i}`)));
+      const store = createDeckStore();
+      hydrate(store, state);
+      // The old success lies beyond the window: start-up did not walk back to it.
+      expect(store.getState().activity).toEqual([]);
+      appendEvents(state, [{ ...at('success', 'Deployed to production'), kind: 'deployment' as const }]);
+      const again = createDeckStore();
+      hydrate(again, state);
+      expect(again.getState().activity.map((a) => a.text)).toEqual(['Deployed to production']);
     });
   });
 });

@@ -229,6 +229,19 @@ describe('controller', () => {
     expect(deck.getState().approvals).toHaveLength(1);
   });
 
+  test("the approve dialog shows the approval's diff and sends the exact approve line", () => {
+    const detail = ['agentdeck.config.json:', '  - approvals.ttlMinutes: 60', '  + approvals.ttlMinutes: 10080'];
+    const { c, ui } = setup({
+      approvals: [{ id: 'APR-7', summary: 'Lower guards', status: 'pending', target: 'config', tool: 'agents update config', confirmText: 'my app', detail }],
+    });
+    c.focusPane('2', ['2']);
+    c.approve('a', ['a']);
+    const dialog = ui.getState().dialog;
+    expect(dialog?.body).toEqual(['Lower guards', ...detail, 'target: config · action: agents update config']);
+    // The same line the console hint and the email give, quoted where the confirmation has a space.
+    expect(dialog?.buttons[1]?.action).toEqual({ kind: 'command', line: "approve APR-7 --confirm 'my app'" });
+  });
+
   test('n/N explain themselves without a filter or a match; D needs a ticket', () => {
     const { c, ui } = setup({ logs: logs(3) });
     c.nextMatch('n', ['n']);

@@ -1,25 +1,16 @@
 // The dashboard end to end inside the process: the real engine over a temp state db, the real
 // bus and store, and the real Ink renderer.
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { listTickets } from '../../src/services/state/tickets.js';
 import { getApproval } from '../../src/agents/orchestrator/approvals-repo.js';
 import { ApprovalPending } from '../../src/agents/types.js';
 import { historyPath } from '../../src/ui/state/history.js';
 import { buildQueue } from '../../src/ui/queue.js';
 import { KEYS, plain, waitFor } from './harness.js';
-import { mountDashboard, type Mounted } from './mount.js';
+import { useMounts, type Mounted } from './mount.js';
 
-let mounted: Mounted[] = [];
-function mount(options?: Parameters<typeof mountDashboard>[0]): Mounted {
-  const m = mountDashboard(options);
-  mounted.push(m);
-  return m;
-}
-afterEach(() => {
-  for (const m of mounted) m.cleanup();
-  mounted = [];
-});
+const mount = useMounts();
 
 const screen = (m: Mounted): string => plain(m.lastFrame());
 /** The log pane's rows only (left of the recent-activity pane). */
@@ -268,7 +259,7 @@ describe('log pane', () => {
     await m.type('level:error');
     await m.press(KEYS.enter);
     const filtered = logPane(m);
-    expect(filtered).toContain('10 matches of 40');
+    expect(filtered).toContain('10 matches in history');
     expect(filtered).toContain('event number 40');
     expect(filtered).not.toContain('event number 39');
     await m.press('/');
@@ -285,7 +276,7 @@ describe('log pane', () => {
     for (let i = 0; i < ' zzz'.length; i++) await m.press(KEYS.backspace);
     await m.press(KEYS.enter);
     expect(m.ui.getState().filter).toBe('level:error agent:migrator');
-    expect(logPane(m)).toContain('10 matches of 40');
+    expect(logPane(m)).toContain('10 matches in history');
     expect(logPane(m)).not.toContain('[BUGHUNTER]');
     await m.press('n');
     expect(screen(m)).toContain('match 1 of 10');
@@ -303,7 +294,7 @@ describe('log pane', () => {
     await m.press('/');
     await m.type('number 17');
     await m.press(KEYS.enter);
-    expect(screen(m)).toContain('1 match of 40');
+    expect(screen(m)).toContain('1 match in history');
     await m.press('/');
     await m.press(KEYS.esc);
     expect(m.ui.getState().filter).toBe('');
@@ -315,14 +306,14 @@ describe('size', () => {
     const m = mount({ columns: 120, rows: 40 });
     const lines = (): string[] => screen(m).split('\n');
     expect(lines()).toHaveLength(40);
-    expect(lines()[0]).toContain('Active agents 0/5 │ Queue 0 │ Last deployment: none │ crm-app → local');
+    expect(lines()[0]).toContain('Active agents 0/6 │ Queue 0 │ Last deployment: none │ crm-app → local');
     expect(Math.max(...lines().map((l) => [...l].length))).toBeLessThanOrEqual(120);
     m.stdout.resize(80, 24);
     await waitFor(() => expect(lines()).toHaveLength(24));
     expect(Math.max(...lines().map((l) => [...l].length))).toBeLessThanOrEqual(80);
     expect(screen(m)).toContain('Queue');
     // The header keeps the project and target visible with short labels.
-    expect(lines()[0]).toMatch(/Agents 0\/5 │ Queue 0 │ Deploy: none │ crm-app → local/);
+    expect(lines()[0]).toMatch(/Agents 0\/6 │ Queue 0 │ Deploy: none │ crm-app → local/);
     m.stdout.resize(79, 30);
     await waitFor(() => expect(screen(m)).toContain('needs at least 80x24'));
     expect(screen(m).trim().split('\n')).toHaveLength(1);

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Key } from 'ink';
 import { ago, columns, elapsed, fit, paint, truncate } from '../../src/ui/format/text.js';
-import { isEmptyFilter, matchesFilter, parseFilter } from '../../src/ui/logs/filter.js';
+import { isEmptyFilter, matchesFilter, parseFilter } from '../../src/services/events/filter.js';
 import { filterLines, indexOfId, lineText, renderLines, revealAnchor, scrollAnchor, windowOf } from '../../src/ui/logs/view.js';
 import { BINDINGS, findBinding, ACTIONS } from '../../src/ui/keymap/bindings.js';
 import { keyLabel, keyNames } from '../../src/ui/keymap/keys.js';

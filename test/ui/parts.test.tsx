@@ -14,7 +14,7 @@ import { detailLines } from '../../src/ui/detail.js';
 import { helpLines, keymapLines } from '../../src/ui/help.js';
 import { runPlainLogger } from '../../src/ui/plain-logger.js';
 import { historyFile, loadHistory, pushHistory, HISTORY_LIMIT } from '../../src/ui/state/history.js';
-import { statusOf, Footer } from '../../src/ui/components/StatusLine.js';
+import { fitOutcome, statusOf, Footer } from '../../src/ui/components/StatusLine.js';
 import { tooSmallText } from '../../src/ui/components/TooSmall.js';
 import { topBorder } from '../../src/ui/components/Pane.js';
 import { healthLight, lastDeploymentText, activeAgents } from '../../src/ui/components/Header.js';
@@ -196,7 +196,13 @@ describe('help, status and small parts', () => {
     expect(statusOf({ ...base, pending: [{ seq: 1, line: 'fix', startedAt: 0 }, { seq: 2, line: 'test', startedAt: 0 }] }, 2000)?.text).toMatch(/running: test {2}2s \(\+1 more\)/);
     expect(statusOf({ ...base, notice: 'hi' }, 0)).toEqual({ text: 'hi', color: 'yellow' });
     const outcome = { line: 'x', ok: false, status: 'waiting_approval', message: 'waits', lines: ['a'], at: 0 };
-    expect(statusOf({ ...base, outcome }, 0)).toEqual({ text: '⚑ waits  (Enter on the run shows details)', color: 'yellow' });
+    expect(statusOf({ ...base, outcome }, 0)).toEqual({ text: '⚑ waits', color: 'yellow', outcome: { more: true } });
+    // A result with more lines, or one that does not fit, says `o` shows it all.
+    expect(fitOutcome('⚑ waits', 40, true)).toBe('⚑ waits  (o: all)');
+    expect(fitOutcome('✓ done', 40, false)).toBe('✓ done');
+    const long = fitOutcome(`⚠ needs a model: work in ${'/very/long/path'.repeat(8)}`, 60, false);
+    expect(long).toMatch(/… {2}\(o: all\)$/);
+    expect([...long].length).toBeLessThanOrEqual(60);
     expect(statusOf({ ...base, outcome: { ...outcome, status: 'needs_model', lines: [] } }, 0)?.text).toBe('⚠ waits');
     expect(statusOf({ ...base, outcome: { ...outcome, status: 'failed', lines: [] } }, 0)?.color).toBe('red');
     expect(statusOf({ ...base, outcome: { ...outcome, ok: true, status: 'done', lines: [] } }, 0)?.text).toBe('✓ waits');
@@ -227,7 +233,7 @@ describe('help, status and small parts', () => {
     expect(lastDeploymentText({ ...s, lastDeployment: { id: 'd', env: 'staging', status: 'done', ts: 0 } }, 2 * 3600_000)).toBe('staging 2 hours ago');
     expect(lastDeploymentText({ ...s, lastDeployment: { id: 'd', env: 'production', status: 'failed', ts: 0 } }, 60_000)).toBe('production failed 1m ago');
     const busy = { ...s, agents: { ...s.agents, migrator: { kind: 'migrator' as const, state: 'working' as const, since: 0, runId: 'RUN-0007', phase: 'EXECUTE', step: 'apply', waitingFor: null } } };
-    expect(activeAgents(busy)).toBe('1/5');
+    expect(activeAgents(busy)).toBe('1/6');
     const row = stripAnsi(agentRow(busy.agents.migrator, 70, 65_000));
     expect(row).toMatch(/● Migrator\s+working\s+RUN-0007 {2}EXECUTE · apply\s+1m05s/);
     expect(stripAnsi(agentRow({ kind: 'ops', state: 'waiting_lock', since: 0, waitingFor: 'db:local' }, 70, 1000))).toContain('waits: db:local');

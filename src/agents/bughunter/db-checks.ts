@@ -1,7 +1,7 @@
 // Database findings on the target database: `*_id` columns without a foreign key, foreign keys
 // without an index on their columns, tables with row level security disabled, and tables in an
 // exposed schema the Data API cannot see (no grant to anon, authenticated or service_role).
-import { noDataApiGrantsSql } from '../../services/supabase/data-api.js';
+import { NOT_IN_DATA_API, noDataApiGrantsSql } from '../../services/supabase/data-api.js';
 import type { Finding } from './findings.js';
 
 /** Runs one read-only query and returns its rows. */
@@ -81,7 +81,7 @@ export async function databaseFindings(query: Query): Promise<Finding[]> {
       source: 'database',
       severity: 'medium',
       location: `${String(r.schema)}.${String(r.name)}`,
-      message: 'not visible to the Data API: no grant to anon, authenticated or service_role (required since 2026 for tables in exposed schemas)',
+      message: NOT_IN_DATA_API,
       rule: 'not-visible-to-data-api',
     });
   }

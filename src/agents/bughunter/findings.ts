@@ -12,6 +12,23 @@ export interface Finding {
   readonly rule?: string;
 }
 
+/**
+ * One finding per check, rule and location: tsc reports an error once per column of a line, test
+ * runners list a failing test again in their summary. The first (most severe when sorted) is kept,
+ * with how many times it was reported.
+ */
+export function uniqueFindings(findings: readonly Finding[]): Finding[] {
+  const byKey = new Map<string, { finding: Finding; count: number }>();
+  for (const f of sortFindings(findings)) {
+    // Without a rule (a failing test), the message tells two findings at one place apart.
+    const key = `${f.source}\u0000${f.rule ?? f.message}\u0000${f.location}`;
+    const seen = byKey.get(key);
+    if (seen) seen.count++;
+    else byKey.set(key, { finding: f, count: 1 });
+  }
+  return [...byKey.values()].map(({ finding, count }) => (count > 1 ? { ...finding, message: `${finding.message} (reported ${count} times)` } : finding));
+}
+
 export const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
 export function sortFindings(findings: readonly Finding[]): Finding[] {

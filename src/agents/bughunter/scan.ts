@@ -7,7 +7,7 @@ import { testRunnerFor } from '../stage/project.js';
 import { withState } from '../stage/state.js';
 import type { CommandContext, NotRun } from '../types.js';
 import { databaseFindings } from './db-checks.js';
-import { countBySeverity, type Finding } from './findings.js';
+import { countBySeverity, uniqueFindings, type Finding } from './findings.js';
 import { openScanTarget } from './target-db.js';
 import { projectDiagnostics } from './tsc.js';
 
@@ -52,15 +52,24 @@ export async function scanProject(ctx: CommandContext, dir: string = ctx.root): 
   for (const p of [tscRun, lintRun, testRun]) p.catch(() => undefined);
 
   const tsStep = await ctx.step('ANALYZE', 'typescript diagnostics', async () => {
-    const { diagnostics, via } = await tscRun;
+    const run = await tscRun;
+    if ('skipped' in run) return { findings: [] as Finding[], via: null, skipped: run.skipped };
+    const { diagnostics, via } = run;
     const findings = diagnostics
       .filter((d) => !NOT_PROJECT.test(d.file))
       .map<Finding>((d) => ({ source: 'typescript', severity: d.severity === 'error' ? 'medium' : 'low', location: `${d.file}:${d.line}`, message: d.message, rule: d.code }));
-    return { findings, via };
+    return { findings, via, skipped: null };
   });
   const ts = tsStep.findings;
-  checks.typescript = `${ts.length} diagnostic(s) (${tsStep.via})`;
-  hunter.log(ts.length ? 'warn' : 'success', `TypeScript: ${ts.length} diagnostic(s)`);
+  if (tsStep.skipped !== null) {
+    // Not a clean check: the scan says it is incomplete, and why.
+    checks.typescript = `skipped: ${tsStep.skipped}`;
+    notRun.push({ check: 'typescript', why: tsStep.skipped });
+    hunter.log('error', `TypeScript: ${checks.typescript}`);
+  } else {
+    checks.typescript = `${ts.length} diagnostic(s) (${tsStep.via})`;
+    hunter.log(ts.length ? 'warn' : 'success', `TypeScript: ${ts.length} diagnostic(s)`);
+  }
 
   const eslint = await ctx.step('ANALYZE', 'eslint', async () => {
     const run = await lintRun;
@@ -114,7 +123,7 @@ export async function scanProject(ctx: CommandContext, dir: string = ctx.root): 
   if (db.failed !== null) notRun.push({ check: 'database checks', why: db.failed });
   hunter.log(db.failed !== null ? 'error' : db.findings.length ? 'warn' : 'success', `Database: ${db.summary}`);
 
-  const report: ScanReport = { findings: [...tests.findings, ...db.findings, ...ts, ...eslint.findings], checks, notRun, at: new Date().toISOString() };
+  const report: ScanReport = { findings: uniqueFindings([...tests.findings, ...db.findings, ...ts, ...eslint.findings]), checks, notRun, at: new Date().toISOString() };
   withState(ctx, (state) => setKv(state, LAST_SCAN_KEY, report));
   const c = countBySeverity(report.findings);
   if (notRun.length) hunter.log('error', `Scan incomplete: ${notRun.map((n) => n.check).join(', ')} could not run`);

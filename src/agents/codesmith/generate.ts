@@ -67,16 +67,19 @@ export async function generate(ctx: CommandContext, req: GenerateRequest): Promi
   // Recorded before anything is written: the files must not exist yet, and their content hashes
   // are kept, so a resumed run recognises the files it wrote itself before a kill.
   const planned = await ctx.step('PLAN', `plan ${req.what}`, async () => {
-    const existing = files.filter((f) => existsSync(join(staged.path, f.path)));
+    const existing = files.filter((f) => f.original === undefined && existsSync(join(staged.path, f.path)));
     if (existing.length > 0) {
       throw new CommandError('exists', `${existing.map((f) => f.path).join(', ')} already exist(s) in ${ticketId}'s worktree: choose another name`);
     }
-    return { files: files.map((f) => ({ path: f.path, sha256: sha256Of(f.content) })) };
+    return { files: files.map((f) => ({ path: f.path, sha256: sha256Of(f.content), ...(f.original !== undefined ? { before: sha256Of(f.original) } : {}) })) };
   });
   await ctx.step('EXECUTE', `write ${req.what}`, async () => {
     const changed = planned.files.filter((p) => {
       const path = join(staged.path, p.path);
-      return existsSync(path) && sha256Of(readFileSync(path)) !== p.sha256;
+      if (!existsSync(path)) return false;
+      // An edited file may still hold its content from before the edit.
+      const sha = sha256Of(readFileSync(path));
+      return sha !== p.sha256 && sha !== (p as { before?: string }).before;
     });
     // Files this run wrote before a kill have the planned content; anything else is someone's edit.
     if (changed.length > 0) throw new CommandError('exists', `${changed.map((p) => p.path).join(', ')} changed in ${ticketId}'s worktree since this run planned them: not overwritten`);
@@ -93,7 +96,8 @@ export async function generate(ctx: CommandContext, req: GenerateRequest): Promi
   const nodeTypes = existsSync(join(staged.path, 'node_modules', '@types', 'node'));
   // Without @types/node the compiler cannot know `node:test`; that is the project's setup, not
   // the generated code: said once as a warning instead of reported as errors.
-  const all = typecheck(staged.path, paths);
+  // Edge functions run on Deno, whose imports name the .ts file: TS5097 is not an error there.
+  const all = typecheck(staged.path, paths).filter((d) => !(d.code === 'TS5097' && d.file.startsWith('supabase/functions/')));
   const missingNodeTypes = nodeTypes ? [] : all.filter((d) => d.code === 'TS2307' && d.message.includes("'node:"));
   const diagnostics = all.filter((d) => !missingNodeTypes.includes(d));
   if (missingNodeTypes.length > 0) smith.log('warn', 'The project has no @types/node: node: imports in the generated tests are not type-checked (npm install -D @types/node)');

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runProcess } from '../../services/exec/run.js';
-import { OWN_DIRS, resolveArgv } from '../../services/exec/test-runner.js';
+import { appEnv, OWN_DIRS, resolveArgv } from '../../services/exec/test-runner.js';
 
 export interface LintFinding {
   readonly file: string;
@@ -54,7 +54,7 @@ export async function lint(dir: string, files: readonly string[] = ['.'], signal
   // Staged worktrees and agentdeck's own state live inside the project: never lint them as its code.
   const ignores = OWN_DIRS.flatMap((d) => ['--ignore-pattern', `${d}/**`]);
   const { cmd, args } = resolveArgv(dir, ['eslint', '--format', 'json', '--no-warn-ignored', ...ignores, ...files]);
-  const result = await runProcess(cmd, args, { cwd: dir, timeoutMs: 300_000, ...(signal ? { signal } : {}) });
+  const result = await runProcess(cmd, args, { cwd: dir, env: appEnv(dir), timeoutMs: 300_000, ...(signal ? { signal } : {}) });
   let parsed: EslintJson[];
   try {
     parsed = JSON.parse(result.stdout) as EslintJson[];

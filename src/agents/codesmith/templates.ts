@@ -1,11 +1,14 @@
 // Source templates for CodeSmith's generators, shaped by the target's conventions.
 import { posix } from 'node:path';
 import type { Conventions } from './conventions.js';
+import { persistedApiRoute } from './persisted-route.js';
 
 export interface GeneratedFile {
   readonly path: string;
   readonly content: string;
   readonly kind: 'source' | 'test';
+  /** Set when the file is an edit of an existing one: its content before the edit. */
+  readonly original?: string;
 }
 
 /** The imports a test file needs for the target's runner. */
@@ -199,8 +202,10 @@ export function apiRoute(c: Conventions, route: string, methods: readonly string
   const norm = normaliseRoute(route);
   if (!norm) throw new Error(`"${route}" is not a route`);
   if (!c.appDir && c.pagesApiDir) return pagesApiRoute(c, c.pagesApiDir, norm, methods);
-  const params = norm.segments.filter((s) => s.startsWith('[')).map((s) => s.slice(1, -1));
   const folder = `${c.appDir ?? 'app'}/${norm.segments.join('/')}`;
+  // With the app's Supabase helper the route reads and writes its table through it.
+  if (c.supabaseHelper) return persistedApiRoute(c, c.supabaseHelper, norm, methods, folder, testHeader(c), (a, b) => eq(c, a, b));
+  const params = norm.segments.filter((s) => s.startsWith('[')).map((s) => s.slice(1, -1));
   const source = `// ${norm.route}: ${methods.join(', ')}\n\n${methods.map((m) => methodBody(m, norm.route, params)).join('\n')}`;
   const url = `http://localhost${norm.route.replace(/\[([^\]]+)\]/g, 'x1')}`;
   const test = `${testHeader(c)}import { ${methods.join(', ')} } from './route${c.importExt}';
@@ -250,48 +255,166 @@ describe('${pascal}', () => {
   ];
 }
 
-export function mcpTool(c: Conventions, name: string): GeneratedFile[] {
+const TOOL_VERBS = ['get', 'list', 'create', 'update', 'delete'] as const;
+
+/** What each verb does to the table, as the body of the handler after `args` is read. */
+const TOOL_QUERIES: Record<(typeof TOOL_VERBS)[number], { needs: string[]; query: string; description: string }> = {
+  get: { needs: ['id'], query: ".select('*').eq('id', args.id)", description: 'Reads one row by id' },
+  list: { needs: [], query: ".select('*')", description: 'Lists the rows' },
+  create: { needs: ['values'], query: '.insert(args.values).select()', description: 'Inserts one row and returns it' },
+  update: { needs: ['id', 'values'], query: ".update(args.values).eq('id', args.id).select()", description: 'Changes one row by id and returns it' },
+  delete: { needs: ['id'], query: ".delete().eq('id', args.id).select()", description: 'Deletes one row by id' },
+};
+
+/** Registers the tool in the edge function's index.ts (`export const tools = [...]`), or null when it has no such list. */
+function registerTool(index: string, camel: string, file: string): string | null {
+  const list = /(export\s+const\s+tools\b[^=]*=\s*\[)([\s\S]*?)(\])/.exec(index);
+  if (!list) return null;
+  const inner = list[2] ?? '';
+  const items = inner.trim() === '' ? `${camel}Tool` : `${inner.replace(/,?\s*$/, '')}, ${camel}Tool`;
+  const withList = index.replace(list[0], `${list[1]}${items}${list[3]}`);
+  const imports = [...withList.matchAll(/^import[^\n]*\n/gm)];
+  const last = imports.at(-1);
+  // Edge functions run on Deno: imports name the .ts file.
+  const line = `import { ${camel}Tool } from './tools/${file}.ts';\n`;
+  if (!last || last.index === undefined) return `${line}${withList}`;
+  const at = last.index + last[0].length;
+  return `${withList.slice(0, at)}${line}${withList.slice(at)}`;
+}
+
+/**
+ * An MCP tool named `<verb>_<table>` that runs its query through the edge function's Supabase
+ * client, registered in the function's index.ts when it lists its tools there.
+ */
+export function mcpTool(c: Conventions, name: string, index: string | null = null): GeneratedFile[] {
+  const verb = TOOL_VERBS.find((v) => name.startsWith(`${v}_`));
+  if (!verb || name.length <= verb.length + 1) throw new Error(`"${name}" does not say what the tool does: name it <verb>_<table> with verb ${TOOL_VERBS.join(', ')} (e.g. create_estimates)`);
+  const table = name.slice(verb.length + 1);
   const camel = toCamel(name);
-  const source = `// MCP tool ${name}: validates its input and returns a structured result.
-export interface ${toPascal(name)}Input {
-  readonly [key: string]: unknown;
+  const spec = TOOL_QUERIES[verb];
+  const properties = spec.needs.map((n) => `${n}: { type: '${n === 'id' ? 'string' : 'object'}' }`).join(', ');
+  const checks = spec.needs
+    .map((n) =>
+      n === 'id'
+        ? `    if (typeof args.id !== 'string' || args.id === '') return { ok: false, error: 'id must be a non-empty string' };`
+        : `    if (args.values === null || typeof args.values !== 'object' || Array.isArray(args.values)) return { ok: false, error: 'values must be an object of columns' };`,
+    )
+    .join('\n');
+  const source = `// MCP tool ${name}: ${spec.description.toLowerCase()} of table ${table}, through the edge function's Supabase client.
+type Outcome = { ok: true; result: unknown } | { ok: false; error: string };
+
+/** The part of the Supabase client the tool uses. */
+export interface Query extends PromiseLike<{ data: unknown; error: { message: string } | null }> {
+  select(columns?: string): Query;
+  insert(values: object): Query;
+  update(values: object): Query;
+  delete(): Query;
+  eq(column: string, value: unknown): Query;
+}
+export interface SupabaseLike {
+  from(table: string): Query;
 }
 
 export const ${camel}Tool = {
   name: '${name}',
-  description: '${name.replace(/_/g, ' ')}',
-  inputSchema: { type: 'object', properties: {}, additionalProperties: true },
-  async handler(input: ${toPascal(name)}Input): Promise<{ ok: boolean; result?: unknown; error?: string }> {
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-      return { ok: false, error: 'expected an object of arguments' };
-    }
-    return { ok: true, result: { tool: '${name}', input } };
+  description: '${spec.description} of ${table}',
+  inputSchema: { type: 'object', properties: { ${properties} }, required: [${spec.needs.map((n) => `'${n}'`).join(', ')}], additionalProperties: false },
+  async handler(input: unknown, supabase: SupabaseLike): Promise<Outcome> {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) return { ok: false, error: 'expected an object of arguments' };
+    const args = input as { id?: unknown; values?: object };
+${checks}
+    const { data, error } = await supabase.from('${table}')${spec.query.replace('args.values', 'args.values as object')};
+    if (error) return { ok: false, error: error.message };
+${verb === 'get' || verb === 'update' || verb === 'delete' ? `    if (!Array.isArray(data) || data.length === 0) return { ok: false, error: \`no ${table} row with id \${String(args.id)}\` };\n` : ''}    return { ok: true, result: ${verb === 'list' ? 'data' : 'Array.isArray(data) ? data[0] : data'} };
   },
 };
 `;
-  const test = `${testHeader(c)}import { ${camel}Tool } from './${name}${c.importExt}';
-
+  const good = spec.needs.includes('values') ? `{ ${spec.needs.includes('id') ? "id: 'row-1', " : ''}values: { name: 'Beta' } }` : spec.needs.includes('id') ? "{ id: 'row-1' }" : '{}';
+  const expected: Record<typeof verb, string> = {
+    get: "{ ok: true, result: { id: 'row-1', name: 'Acme' } }",
+    list: "{ ok: true, result: [{ id: 'row-1', name: 'Acme' }] }",
+    create: "{ ok: true, result: { id: 'row-2', name: 'Beta' } }",
+    update: "{ ok: true, result: { id: 'row-1', name: 'Beta' } }",
+    delete: "{ ok: true, result: { id: 'row-1', name: 'Acme' } }",
+  };
+  const after: Record<typeof verb, string> = {
+    get: "[{ id: 'row-1', name: 'Acme' }]",
+    list: "[{ id: 'row-1', name: 'Acme' }]",
+    create: "[{ id: 'row-1', name: 'Acme' }, { id: 'row-2', name: 'Beta' }]",
+    update: "[{ id: 'row-1', name: 'Beta' }]",
+    delete: '[]',
+  };
+  const test = `${testHeader(c)}import { ${camel}Tool, type SupabaseLike } from './${name}${c.importExt}';
+${TOOL_FAKE}
 describe('${name}', () => {
   it('is named ${name}', () => {
     ${eq(c, `${camel}Tool.name`, `'${name}'`)}
   });
 
-  it('echoes valid input', async () => {
-    const out = await ${camel}Tool.handler({ id: 'e1' });
-    ${eq(c, 'out.ok', 'true')}
+  it('runs its query on ${table} and answers the row(s)', async () => {
+    const fake = fakeSupabase();
+    const out = await ${camel}Tool.handler(${good}, fake.client);
+    ${eq(c, 'out', expected[verb])}
+    ${eq(c, `fake.tables['${table}']`, after[verb])}
   });
 
-  it('refuses input that is not an object', async () => {
-    const out = await ${camel}Tool.handler([] as unknown as Record<string, unknown>);
-    ${eq(c, 'out.ok', 'false')}
+  it('answers the database error', async () => {
+    const fake = fakeSupabase('permission denied for table ${table}');
+    const out = await ${camel}Tool.handler(${good}, fake.client);
+    ${eq(c, 'out', `{ ok: false, error: 'permission denied for table ${table}' }`)}
   });
+
+  it('refuses input that is not an object of the right arguments', async () => {
+    const fake = fakeSupabase();
+    ${eq(c, `(await ${camel}Tool.handler([], fake.client)).ok`, 'false')}
+${spec.needs.length > 0 ? `    ${eq(c, `(await ${camel}Tool.handler({}, fake.client)).ok`, 'false')}
+` : ''}  });
 });
-`;
-  return [
+`.replace(/fake\.tables\['[^']+'\]/g, 'fake.rows');
+  const files: GeneratedFile[] = [
     { path: `${c.mcpToolsDir}/${name}.ts`, content: source, kind: 'source' },
     { path: `${c.mcpToolsDir}/${name}.test.ts`, content: test, kind: 'test' },
   ];
+  const registered = index === null ? null : registerTool(index, camel, name);
+  if (index !== null && registered !== null) files.push({ path: `${c.mcpToolsDir.replace(/\/tools$/, '')}/index.ts`, content: registered, kind: 'source', original: index });
+  return files;
 }
+
+/** The in-memory client of the tool tests: one table, seeded with one row. */
+const TOOL_FAKE = `
+function fakeSupabase(failure: string | null = null) {
+  const rows: Record<string, unknown>[] = [{ id: 'row-1', name: 'Acme' }];
+  const client = {
+    from() {
+      let op = 'select';
+      let payload: Record<string, unknown> = {};
+      const filters: [string, unknown][] = [];
+      const builder = {
+        select: () => builder,
+        insert: (values: Record<string, unknown>) => ((op = 'insert'), (payload = values), builder),
+        update: (values: Record<string, unknown>) => ((op = 'update'), (payload = values), builder),
+        delete: () => ((op = 'delete'), builder),
+        eq: (column: string, value: unknown) => (filters.push([column, value]), builder),
+        then<T>(resolve: (value: { data: unknown; error: { message: string } | null }) => T): Promise<T> {
+          if (failure) return Promise.resolve(resolve({ data: null, error: { message: failure } }));
+          if (op === 'insert') {
+            const row = { id: \`row-\${rows.length + 1}\`, ...payload };
+            rows.push(row);
+            return Promise.resolve(resolve({ data: [row], error: null }));
+          }
+          const hit = rows.filter((r) => filters.every(([k, v]) => r[k] === v));
+          const before = hit.map((r) => ({ ...r }));
+          if (op === 'update') hit.forEach((r) => Object.assign(r, payload));
+          if (op === 'delete') hit.forEach((r) => rows.splice(rows.indexOf(r), 1));
+          return Promise.resolve(resolve({ data: op === 'update' ? hit : before, error: null }));
+        },
+      };
+      return builder;
+    },
+  };
+  return { client: client as unknown as SupabaseLike, rows };
+}
+`;
 
 /** A smoke test for an existing file: each exported function exists (routes answer a Response). */
 export function testFor(c: Conventions, file: string, functions: readonly { name: string; arity: number }[]): GeneratedFile {

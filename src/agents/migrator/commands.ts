@@ -16,10 +16,12 @@ import { compareHistory, ensureHistory, readHistory, type MigrationStatus } from
 import { analyzePerformance, describePerformance, planOptimize, planVacuumFull, runPlan, type MaintenancePlan } from './maintenance.js';
 import { checkMigration, describeFindings, type SafetyReport } from './safety.js';
 import { SqlSyntaxError } from './sql.js';
+import { shownPath } from '../stage/layout.js';
+import { getStaged, listStaged, requireStaged, type Staged } from '../stage/worktrees.js';
 
-/** The migration files here against the target's history table. */
-async function historyStatus(ctx: CommandContext, db: Db): Promise<MigrationStatus<MigrationFile>> {
-  return compareHistory(listMigrations(ctx.root), await readHistory(db));
+/** The migration files in `dir` (the project, or a ticket's worktree) against the target's history table. */
+async function historyStatus(ctx: CommandContext, db: Db, dir: string = ctx.root): Promise<MigrationStatus<MigrationFile>> {
+  return compareHistory(listMigrations(dir), await readHistory(db));
 }
 
 // ---- migrate status ------------------------------------------------------------------------
@@ -51,19 +53,73 @@ interface Plan {
   readonly unknown: string[];
 }
 
-async function planExecution(ctx: CommandContext, db: Db): Promise<Plan> {
-  return ctx.step('ANALYZE', 'read the migration history', async () => {
-    const s = await historyStatus(ctx, db);
+async function planExecution(ctx: CommandContext, db: Db, dir: string = ctx.root): Promise<Plan> {
+  return ctx.step('ANALYZE', `read the migration history${dir === ctx.root ? '' : ` for ${dir}`}`, async () => {
+    const s = await historyStatus(ctx, db, dir);
     return { target: db.target, existing: s.applied, pending: s.pending, unknown: s.unknown.map((u) => u.version) };
   });
 }
 
-async function executeDryRun(ctx: CommandContext, db: Db): Promise<CommandResult> {
-  const plan = await planExecution(ctx, db);
+/** Where a dry run reads its migrations: the project, or a ticket's staged worktree. */
+export interface DryRunSource {
+  readonly dir: string;
+  readonly ticketId: string | null;
+  /** Said first in the report (which worktree, and why it was chosen). */
+  readonly note: string | null;
+  /** Nothing pending: report that instead of dry-running the latest migration again. */
+  readonly pendingOnly?: boolean;
+}
+
+function worktreeSource(ctx: CommandContext, staged: Staged, why: string): DryRunSource {
+  return { dir: staged.path, ticketId: staged.ticketId, note: `${why}${staged.ticketId}'s staged migrations (worktree ${shownPath(ctx.root, staged.path)})` };
+}
+
+/**
+ * The migrations a dry run takes: the named ticket's worktree; else the run's ticket's; else the
+ * project's when it has pending ones; else the one ticket whose worktree has migrations the
+ * target has not applied and the project lacks (`migrate "<spec>"` writes them there).
+ */
+async function dryRunSource(ctx: CommandContext, db: Db, ticket: string | undefined): Promise<DryRunSource | CommandResult> {
+  if (ticket) return worktreeSource(ctx, requireStaged(ctx, ticket), 'Dry run of ');
+  const own = ctx.ticketId ? getStaged(ctx, ctx.ticketId) : null;
+  if (own) return worktreeSource(ctx, own, 'Dry run of ');
+  const history = await readHistory(db);
+  const project = listMigrations(ctx.root);
+  if (compareHistory(project, history).pending.length > 0) return { dir: ctx.root, ticketId: null, note: null };
+  const inProject = new Set(project.map((m) => m.file));
+  const staged = listStaged(ctx)
+    .map((s) => ({ s, count: compareHistory(listMigrations(s.path), history).pending.filter((m) => !inProject.has(m.file)).length }))
+    .filter((x) => x.count > 0);
+  if (staged.length === 1) return worktreeSource(ctx, staged[0]!.s, `nothing pending in the project; dry-running `);
+  if (staged.length > 1) {
+    const which = staged.map((x) => `${x.s.ticketId} (${x.count})`).join(', ');
+    return fail('ticket_required', `nothing pending in the project; staged migrations in ${which}: add --ticket <id> to dry-run one`);
+  }
+  return { dir: ctx.root, ticketId: null, note: null };
+}
+
+/**
+ * The dry run of a ticket's staged migrations against the project's target (the deploy's dry
+ * run): on a copy of the target, only those it has not applied.
+ */
+export async function dryRunStaged(ctx: CommandContext, staged: Staged): Promise<CommandResult> {
+  // Without migrations of its own the ticket has nothing for the database: no need to reach it.
+  const inProject = new Set(listMigrations(ctx.root).map((m) => m.file));
+  if (listMigrations(staged.path).every((m) => inProject.has(m.file))) return ok('none staged', { pending: 0, ticketId: staged.ticketId });
+  return withTarget(ctx, async (db) => {
+    await ctx.hold([`db:${db.target}`]);
+    return executeDryRun(ctx, db, { ...worktreeSource(ctx, staged, 'Dry run of '), pendingOnly: true });
+  });
+}
+
+async function executeDryRun(ctx: CommandContext, db: Db, source: DryRunSource): Promise<CommandResult> {
+  const plan = await planExecution(ctx, db, source.dir);
   let existing = plan.existing;
   let candidates = plan.pending;
   const all = [...plan.existing, ...plan.pending];
-  if (all.length === 0) return ok('No migrations in supabase/migrations', { pending: 0 });
+  const where = source.ticketId ? `${source.ticketId}'s worktree` : 'supabase/migrations';
+  if (all.length === 0) return ok(`No migrations in ${where}`, { pending: 0, ticketId: source.ticketId });
+  if (source.pendingOnly && candidates.length === 0) return ok(`No migrations to apply: ${where} has none that ${plan.target} lacks`, { pending: 0, ticketId: source.ticketId });
   let note = candidates.length === 0 ? `nothing pending on ${plan.target}; dry-ran the latest migration` : null;
   if (candidates.length === 0) {
     existing = all.slice(0, -1);
@@ -83,11 +139,11 @@ async function executeDryRun(ctx: CommandContext, db: Db): Promise<CommandResult
       await copy.scratch.close();
     }
   });
-  const lines = [...(note ? [note] : []), ...describeDryRun(report)];
+  const lines = [...(source.note ? [source.note] : []), ...(note ? [note] : []), ...describeDryRun(report)];
   const applied = report.candidates.filter((c) => c.outcome.ok);
   const duration = applied.reduce((sum, c) => sum + c.outcome.durationMs, 0);
   const rows = applied.reduce((sum, c) => sum + c.outcome.rowsAffected, 0);
-  const data = { target: plan.target, ok: report.ok, errors: report.errors, durationMs: duration, rowsAffected: rows, migrations: report.candidates };
+  const data = { target: plan.target, ticketId: source.ticketId, dir: source.dir, ok: report.ok, errors: report.errors, durationMs: duration, rowsAffected: rows, migrations: report.candidates };
   if (!report.ok) {
     ctx.log('error', `Dry run failed - ${report.errors} error(s)`);
     return { ...fail('dry_run_failed', `Dry run failed - ${report.errors} error(s); see the report`), data, lines };
@@ -95,15 +151,24 @@ async function executeDryRun(ctx: CommandContext, db: Db): Promise<CommandResult
   ctx.log('success', `Dry run successful - 0 errors`);
   ctx.log('success', `Estimated time: ${ms(duration)}`);
   ctx.log('success', `Impact: ${rows} rows affected`);
-  return ok(`Dry run successful - 0 errors, ${candidates.length} migration(s), ${ms(duration)}, ${rows} rows affected`, data, lines);
+  const hidden = report.candidates.flatMap((c) => c.notInDataApi.map((name) => `${name} (${c.file})`));
+  if (hidden.length > 0) ctx.log('warn', `Not visible to the Data API (no grants): ${hidden.join(', ')}`);
+  const warning = hidden.length > 0 ? `; ${hidden.length} table(s) not visible to the Data API` : '';
+  return ok(`Dry run successful - 0 errors, ${candidates.length} migration(s), ${ms(duration)}, ${rows} rows affected${warning}`, data, lines);
 }
 
-async function execute(ctx: CommandContext, args: { dryRun: boolean }): Promise<CommandResult> {
+async function execute(ctx: CommandContext, args: { dryRun: boolean; ticket?: string | undefined }): Promise<CommandResult> {
+  if (args.ticket && !args.dryRun) {
+    return fail('dry_run_only', `migrate execute --ticket only dry-runs (add --dry-run): ${args.ticket}'s migrations reach the database when it deploys ("deploy ${args.ticket} to staging")`);
+  }
   return withTarget(ctx, async (db) => {
     // The whole execute (history read, checks, applies, verify) is one turn on the database: a
     // second execute (or a backup) waits in the queue instead of finding the database in use.
     await ctx.hold([`db:${db.target}`]);
-    if (args.dryRun) return executeDryRun(ctx, db);
+    if (args.dryRun) {
+      const source = await dryRunSource(ctx, db, args.ticket);
+      return 'dir' in source ? executeDryRun(ctx, db, source) : source;
+    }
     const plan = await planExecution(ctx, db);
     if (plan.unknown.length > 0) ctx.log('warn', `${plan.target} has applied migrations with no file here: ${plan.unknown.join(', ')}`);
     if (plan.pending.length === 0) return ok(`Nothing to apply: ${plan.existing.length} migration(s) already applied on ${plan.target}`, { applied: [] });
@@ -218,7 +283,7 @@ export const handlers: HandlerTable = Object.fromEntries([
   handle(migrateStatus, (ctx) => status(ctx)),
   handle(migrateCreate, (ctx, args) => migrateFromText(ctx, args.description, args.ticket)),
   handle(generateMigrationSpec, (ctx, args) => generateNamed(ctx, args.name, args.ticket)),
-  handle(migrateExecute, (ctx, args) => execute(ctx, { dryRun: args.dryRun })),
+  handle(migrateExecute, (ctx, args) => execute(ctx, { dryRun: args.dryRun, ticket: args.ticket })),
   handle(dbAnalyzePerformance, (ctx) => analyze(ctx)),
   handle(dbOptimizeTable, (ctx, args) => maintain(ctx, dbOptimizeTable.id, { name: args.name }, args.dryRun, (db) => planOptimize(db, args.name))),
   handle(dbVacuumFull, (ctx, args) => maintain(ctx, dbVacuumFull.id, {}, args.dryRun, (db) => planVacuumFull(db))),

@@ -10,6 +10,7 @@ import { readSql, type MigrationFile } from './files.js';
 import { checkMigration, describeFindings, type SafetyReport } from './safety.js';
 import { SqlSyntaxError } from './sql.js';
 import { openScratch, SHIM_SCHEMAS } from './scratch.js';
+import { NOT_IN_DATA_API, noDataApiGrantsSql } from '../../services/supabase/data-api.js';
 
 export interface RollbackCheck {
   readonly file: string | null;
@@ -25,6 +26,8 @@ export interface CandidateReport {
   readonly outcome: ApplyOutcome;
   readonly change: CatalogDiff;
   readonly safety: SafetyReport | null;
+  /** Tables and views this migration creates that the Data API cannot see (no grant to its roles). */
+  readonly notInDataApi: readonly string[];
   rollback?: RollbackCheck;
 }
 
@@ -50,6 +53,19 @@ export interface DryRunOptions {
 }
 
 const EMPTY: CatalogDiff = { added: [], removed: [] };
+
+/** `relation table public.x rls=...` -> `public.x`: the relations a catalog diff adds. */
+function addedRelations(change: CatalogDiff): Set<string> {
+  return new Set(change.added.flatMap((l) => /^relation (?:table|view|materialized-view|foreign-table) (\S+)/.exec(l)?.[1] ?? []));
+}
+
+/** Of the relations `change` adds, those no Data API role may use (the scan's table_not_in_data_api). */
+async function notInDataApi(db: Db, change: CatalogDiff): Promise<string[]> {
+  const added = addedRelations(change);
+  if (added.size === 0) return [];
+  const { rows } = await db.query<{ schema: string; name: string }>(noDataApiGrantsSql());
+  return rows.map((r) => `${r.schema}.${r.name}`).filter((name) => added.has(name));
+}
 
 async function safetyOf(sql: string): Promise<SafetyReport | null> {
   try {
@@ -83,7 +99,8 @@ export async function dryRun(existing: readonly MigrationFile[], candidates: rea
       const sql = readSql(m.path);
       const outcome = await applyMigration(db, m.file, sql);
       const after = outcome.ok ? await snapshot() : before;
-      reports.push({ file: m.file, outcome, change: diffCatalog(before, after), safety: await safetyOf(sql) });
+      const change = diffCatalog(before, after);
+      reports.push({ file: m.file, outcome, change, safety: await safetyOf(sql), notInDataApi: outcome.ok ? await notInDataApi(db, change) : [] });
       befores.push(before);
       if (!outcome.ok) break;
       before = after;
@@ -127,6 +144,7 @@ export function describeDryRun(report: DryRunReport): string[] {
     } else if (o.error) lines.push(`✗ ${o.error.file}:${o.error.line}: ${o.error.message}`);
     const change = describeDiff(c.change);
     if (change.length > 0) lines.push('  schema change:', ...change.map((l) => `    ${l}`));
+    for (const name of c.notInDataApi) lines.push(`  ⚠ ${name} is ${NOT_IN_DATA_API}: grant the roles that use it what they need`);
     if (c.safety) {
       for (const f of describeFindings(c.safety.findings)) lines.push(`  ⚠ ${f}`);
       if (c.safety.needsApproval) lines.push('  executing it needs an approval (destructive changes)');

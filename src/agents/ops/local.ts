@@ -4,6 +4,7 @@
 // checksum and take a safety backup of the current data first.
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { forgetBootstrapMark } from '../../services/postgres/local-server.js';
 import type { StateDb } from '../../services/state/db.js';
 import { CommandError } from '../types.js';
 import { archivePath, ensureBackupsDir, fileSize, removeArchive, sha256File, verifyArchive, writeSidecar } from './archive.js';
@@ -109,6 +110,7 @@ export async function restoreArchive(io: OpsIo, db: BackupSource, record: Backup
   }
   if (db.engine !== 'postgres') throw new CommandError('backup_wrong_engine', `backup ${record.id} is a pg_dump archive, but the local database is PGlite`);
   await pgRestore(db.url, abs, { env, signal: io.signal });
+  await forgetBootstrapMark(db.url);
 }
 
 export async function checkArchive(io: OpsIo, record: BackupRecord): Promise<void> {

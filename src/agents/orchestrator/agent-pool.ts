@@ -22,8 +22,8 @@ export interface AgentPool {
   start(kind: AgentKind, runId: string | null, signal: AbortSignal, nested?: boolean): Promise<AgentInstance>;
   /** Reports a new state of an instance (working, waiting for a lock or an approval...). */
   set(instance: AgentInstance, state: AgentState, extra?: Partial<AgentPayload>): void;
-  /** Ends an instance and frees its slot. */
-  stop(instance: AgentInstance, state: 'done' | 'failed' | 'stopped'): void;
+  /** Ends an instance and frees its slot; `outcome` is how its run ended. */
+  stop(instance: AgentInstance, state: 'done' | 'failed' | 'stopped', outcome?: string): void;
   active(): readonly AgentInstance[];
   setLimits(limits: Partial<Record<AgentKind, number>>): void;
   limit(kind: AgentKind): number;
@@ -48,7 +48,7 @@ export function createAgentPool(bus: EventBus, limits: Partial<Record<AgentKind,
       runId: i.runId ?? undefined,
       kind: 'agent',
       level: i.state === 'failed' ? 'error' : 'debug',
-      message: message ?? `${i.id} ${i.state.replace('_', ' ')}`,
+      message: message ?? `${i.id} ${i.state.replace('_', ' ')}${i.state === 'stopped' && extra.outcome ? ` (${extra.outcome.replace('_', ' ')})` : ''}`,
       data: { ...payload },
     });
   };
@@ -102,10 +102,10 @@ export function createAgentPool(bus: EventBus, limits: Partial<Record<AgentKind,
       instance.state = state;
       report(instance, extra);
     },
-    stop(instance, state) {
+    stop(instance, state, outcome) {
       if (!running.delete(instance.id)) return;
       instance.state = state;
-      report(instance);
+      report(instance, outcome ? { outcome } : {});
       wake(instance.kind);
     },
     active: () => [...running.values()],

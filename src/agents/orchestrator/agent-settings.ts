@@ -5,6 +5,8 @@ import { basename, join } from 'node:path';
 import { AGENT_KINDS, APPROVAL_POLICY_KEYS } from '../../commands/types.js';
 import { ConfigError, loadProject } from '../../services/config/project.js';
 import { CONFIG_FILE, parseConfig, type ProjectConfig } from '../../services/config/schema.js';
+import { configChanges } from '../../services/config/diff.js';
+import type { GuardChange } from '../../services/config/guards.js';
 import type { EngineInternals } from './internals.js';
 
 export interface SettingsOutcome {
@@ -51,7 +53,14 @@ function setting(raw: Raw, key: string, value: string): string | null {
 
 /** What `agents update config` would write: the file's new JSON (null: reload as it is) and its settings. */
 export type SettingsPlan =
-  | { readonly ok: true; readonly raw: Raw | null; readonly config: ProjectConfig; readonly fileText: string }
+  | {
+      readonly ok: true;
+      readonly raw: Raw | null;
+      readonly config: ProjectConfig;
+      readonly fileText: string;
+      /** The keys the settings change in the file, with their values before and after. */
+      readonly changes: readonly GuardChange[];
+    }
   | { readonly ok: false; readonly message: string };
 
 /** Reads the config file and applies `settings` to it in memory; nothing is written. */
@@ -61,15 +70,16 @@ export function planAgentSettings(engine: EngineInternals, settings: Readonly<Re
     const fileText = readText(path);
     if (settings && Object.keys(settings).length > 0) {
       const raw = readRaw(path);
+      const before = structuredClone(raw);
       for (const [key, value] of Object.entries(settings)) {
         const problem = setting(raw, key, value);
         if (problem) return { ok: false, message: problem };
       }
       const parsed = parseConfig(raw, basename(engine.root));
       if (!parsed.ok) return { ok: false, message: parsed.errors[0] ?? `${CONFIG_FILE}: invalid` };
-      return { ok: true, raw, config: parsed.config, fileText };
+      return { ok: true, raw, config: parsed.config, fileText, changes: configChanges(before, raw) };
     }
-    return { ok: true, raw: null, config: loadProject(engine.root).config, fileText };
+    return { ok: true, raw: null, config: loadProject(engine.root).config, fileText, changes: [] };
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, message: error.lines[0] ?? error.message };
     throw error;

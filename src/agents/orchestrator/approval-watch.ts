@@ -2,6 +2,7 @@
 // goes out once before that (when a fifth of the time is left). The run of an expired approval
 // ends failed; `resume <run>` asks again.
 import type { AgentKind } from '../../commands/types.js';
+import { approvalHint } from '../../commands/defs/runs.js';
 import type { ApprovalRow } from './approvals-repo.js';
 import { approvalData, listApprovals, markReminded, resolveApproval } from './approvals-repo.js';
 import type { EngineInternals } from './internals.js';
@@ -40,7 +41,7 @@ export function checkApprovals(engine: EngineInternals, now = Date.now()): void 
       const agent = agentOf(engine, a);
       if (!markReminded(engine.state, a.id)) continue;
       const minutes = Math.max(1, Math.round((expires - now) / 60_000));
-      engine.bus.emit({ agent, runId: a.runId ?? undefined, ticketId: a.ticketId ?? undefined, kind: 'approval', level: 'warn', message: `Reminder: approval ${a.id} expires in ${minutes} min: ${a.summary} (\`approve ${a.id}\` or \`reject ${a.id}\`)`, data: { ...approvalData(a, 'pending'), reminder: true } });
+      engine.bus.emit({ agent, runId: a.runId ?? undefined, ticketId: a.ticketId ?? undefined, kind: 'approval', level: 'warn', message: `Reminder: approval ${a.id} expires in ${minutes} min: ${a.summary} (${approvalHint(a.id, a.confirmText)})`, data: { ...approvalData(a, 'pending'), reminder: true } });
     }
   }
 }

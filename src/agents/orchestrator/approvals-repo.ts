@@ -55,7 +55,7 @@ function toApproval(r: Raw): ApprovalRow {
 
 /** The `data` of an approval event: the row as the store and the email subscriber follow it. */
 export function approvalData(a: ApprovalRow, status: string = a.status): ApprovalPayload {
-  return { approval: { id: a.id, runId: a.runId, ticketId: a.ticketId, summary: a.summary, status, target: a.target, tool: a.tool, confirmText: a.confirmText, expiresAt: a.expiresAt } };
+  return { approval: { id: a.id, runId: a.runId, ticketId: a.ticketId, summary: a.summary, status, target: a.target, tool: a.tool, confirmText: a.confirmText, expiresAt: a.expiresAt, ...(a.action.detail?.length ? { detail: a.action.detail } : {}) } };
 }
 
 export interface NewApproval {

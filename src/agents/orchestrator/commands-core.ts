@@ -1,5 +1,6 @@
 // The console's own commands: tickets, status, logs, health, help, the audit check, and the
 // system views. They read and write the state db through the engine their context belongs to.
+import { agentCounts } from '../activity.js';
 import { helpTopic } from '../../commands/help.js';
 import { auditVerify, dashboard, health, help, logs, status } from '../../commands/defs/meta.js';
 import { systemLogs, systemStatus } from '../../commands/defs/system.js';
@@ -15,13 +16,13 @@ import { formatHealthLines, runHealth } from '../../services/health/run.js';
 import type { HealthReport } from '../../services/health/types.js';
 import { verifyAudit } from '../../services/state/audit.js';
 import { formatEvent } from '../../services/events/format.js';
-import { queryEvents } from '../../services/state/events.js';
+import { levelsFrom, searchEvents, type LogFilter } from '../../services/events/filter.js';
 import { getTicket, listTickets, setTicketStatus, ticketLabel, type TicketKind } from '../../services/state/tickets.js';
 import { fileTicket, ticketFiledMessage } from './file-ticket.js';
 
 export { inferTicketKind, ticketTitle } from './file-ticket.js';
 import { unknownTicketMessage } from '../stage/state.js';
-import { listDeployments } from '../stage/deployments.js';
+import { deploymentOutcome, listDeployments } from '../stage/deployments.js';
 import type { CommandContext, CommandResult, HandlerTable } from '../types.js';
 import { fail, handle, ok } from '../types.js';
 import { listApprovals } from './approvals-repo.js';
@@ -67,19 +68,21 @@ interface StatusData {
   readonly runs: readonly { id: string; status: string; agent: string; phase: string | null; ticketId: string | null; line: string }[];
   readonly tickets: readonly { id: string; ref: string | null; kind: string; status: string; since: string; priority: string; title: string; createdAt: string }[];
   readonly approvals: readonly { id: string; ticketId: string | null; target: string; summary: string; expiresAt: string | null }[];
-  readonly lastDeployment: { id: string; env: string; status: string; ticketId: string | null; createdAt: string } | null;
+  /** `outcome`: what it really did, in words (`merged into staging; no deploy command configured ...`). */
+  readonly lastDeployment: { id: string; env: string; status: string; outcome: string; ticketId: string | null; createdAt: string } | null;
 }
 
 function gatherStatus(engine: EngineInternals): StatusData {
   const runs = listRuns(engine.state, { statuses: [...ACTIVE_STATUSES, 'waiting_approval'], limit: 200 });
+  // The same count the dashboard's header, agents pane and quit dialog use.
+  const counts = agentCounts(runs);
   const agents = AGENT_KINDS.map((agent): AgentRow => {
-    const mine = runs.filter((r) => r.agent === agent);
-    const working = mine.filter((r) => r.status !== 'waiting_approval').length;
+    const mine = counts.byAgent[agent];
     return {
       agent,
       name: AGENT_NAMES[agent],
-      state: working > 0 ? 'working' : mine.length > 0 ? 'waiting' : 'idle',
-      active: mine.length,
+      state: mine.state,
+      active: mine.runs,
       limit: Number.isFinite(engine.pool.limit(agent)) ? engine.pool.limit(agent) : null,
     };
   });
@@ -97,7 +100,7 @@ function gatherStatus(engine: EngineInternals): StatusData {
       expiresAt: a.expiresAt,
     })),
     lastDeployment: deployment
-      ? { id: deployment.id, env: deployment.env, status: deployment.status, ticketId: deployment.ticketId, createdAt: deployment.createdAt }
+      ? { id: deployment.id, env: deployment.env, status: deployment.status, outcome: deploymentOutcome(deployment), ticketId: deployment.ticketId, createdAt: deployment.createdAt }
       : null,
   };
 }
@@ -140,7 +143,7 @@ function statusLines(s: StatusData): string[] {
       { header: 'action', value: 'summary', max: 60 },
     ])),
     '',
-    `Last deployment: ${d ? `${d.id} ${d.ticketId ?? ''} to ${d.env}: ${d.status} (${d.createdAt})`.replace('  ', ' ') : 'none'}`,
+    `Last deployment: ${d ? `${d.id} ${d.ticketId ?? ''}: ${d.outcome} (${d.createdAt})`.replace('  ', ' ') : 'none'}`,
   ];
 }
 
@@ -165,7 +168,7 @@ const dashboardHandler = handle(dashboard, (ctx) => {
     `Active Agents: ${data.agents.filter((a) => a.state !== 'idle').length}/${data.agents.length}`,
     `Queue Size: ${data.runs.filter((r) => r.status === 'queued').length}`,
     `Approvals Waiting: ${data.approvals.length}`,
-    `Last Deployment: ${d ? `${d.env} ${d.status} (${d.createdAt})` : 'none'}`,
+    `Last Deployment: ${d ? `${d.id}: ${d.outcome} (${d.createdAt})` : 'none'}`,
   ];
   return Promise.resolve(ok('The live dashboard is the agentdeck console: run "agentdeck" in a terminal', data, lines));
 });
@@ -184,13 +187,10 @@ function readLogs(engine: EngineInternals, args: LogArgs): AgentEvent[] {
   const limit = args.limit ?? 200;
   const [kind, n] = (args.agent ?? '').split('-') as [string, string | undefined];
   const instance = n ? args.agent : undefined;
-  const events = queryEvents(engine.state, {
-    agent: kind || undefined,
-    runId: args.run,
-    minLevel: args.level ?? 'info',
-    // An instance filter is applied after the query, so ask for more.
-    limit: instance ? limit * 10 : limit,
-  });
+  // The same translation as the dashboard's `/` filter over history (`agent:<a> level:<l>`).
+  const filter: LogFilter = { agents: kind ? new Set([kind as AgentKind]) : null, levels: levelsFrom(args.level ?? 'info'), words: [], error: null };
+  // An instance filter is applied after the query, so ask for more.
+  const events = searchEvents(engine.state, filter, { limit: instance ? limit * 10 : limit, ...(args.run ? { runId: args.run } : {}) });
   return instance ? events.filter((e) => e.instance === instance).slice(-limit) : events;
 }
 

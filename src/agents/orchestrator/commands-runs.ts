@@ -13,6 +13,7 @@ import { applyAgentSettings, applySettingsPlan, planAgentSettings } from './agen
 import { confirmGuards, confirmedGuards } from './confirmed-guards.js';
 import { describeChanges, effectiveGuards, guardsOf, ignoredPolicyKeys, loweredGuards } from '../../services/config/guards.js';
 import { CONFIG_FILE } from '../../services/config/schema.js';
+import { describeConfigDiff, mergeChanges } from '../../services/config/diff.js';
 import { createHash } from 'node:crypto';
 import { engineOf, type EngineInternals } from './internals.js';
 import { isPerson } from './policy.js';
@@ -168,6 +169,10 @@ export const handlers: HandlerTable = Object.fromEntries([
     // file's content, decided by a person only.
     const next = guardsOf(plan.config);
     const lowered = loweredGuards(confirmedGuards(engine.state) ?? next, next);
+    // What changes, key by key: a lowered guard from its value in force (the file may already hold
+    // the new one, edited by hand), every other key from the file as it is.
+    // Redacted: a deploy command may carry a connection URL with its password.
+    const diff = describeConfigDiff(mergeChanges(lowered, plan.changes)).map(engine.bus.redact);
     if (lowered.length > 0) {
       await ctx.requireApproval({
         tool: agentsUpdateConfig.id,
@@ -176,6 +181,7 @@ export const handlers: HandlerTable = Object.fromEntries([
         summary: `Lower guards in ${CONFIG_FILE}: ${describeChanges(lowered)}`,
         confirmText: plan.config.name,
         bind: { config: createHash('sha256').update(plan.fileText).digest('hex'), lowers: describeChanges(lowered) },
+        detail: diff,
       });
     }
     const outcome = await ctx.step('EXECUTE', 'Update agent config', () => {
@@ -183,7 +189,7 @@ export const handlers: HandlerTable = Object.fromEntries([
       return Promise.resolve(applySettingsPlan(engine, plan, Object.keys(args.settings ?? {})));
     });
     engine.audit({ initiator: ctx.initiator, agent: 'orchestrator', action: 'agents update config', result: outcome.ok ? 'done' : `failed: ${outcome.message}`, data: args.settings });
-    return outcome.ok ? ok(outcome.message, outcome.data) : fail('config', outcome.message);
+    return outcome.ok ? { ...ok(outcome.message, outcome.data), ...(diff.length > 0 ? { lines: diff } : {}) } : fail('config', outcome.message);
   }),
 
   handle(agentsPurgeLogs, async (ctx, args) => {

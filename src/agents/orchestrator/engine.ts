@@ -52,6 +52,9 @@ import {
   type RunStatus,
 } from './runs-repo.js';
 
+
+/** Run ends that wait for someone (a person, a model) or say what could not be checked: not failures. */
+const WAITS_FOR_SOMEONE: ReadonlySet<string> = new Set(['waiting_approval', 'interrupted', 'incomplete', 'needs_model', 'needs_manual']);
 export type { DispatchOptions, EngineConfig } from './internals.js';
 
 export interface EngineOptions {
@@ -154,7 +157,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (ACTIVE_STATUSES.includes(run.status) || run.status === 'waiting_approval' || (how === 'cancelled' && RESUMABLE_STATUSES.includes(run.status) && run.status !== 'cancelled')) {
         state.tx(() => {
           updateRun(state, run.id, { status: how, finished: true, error: reason });
-          emitRun(run.id, how, run.line, reason, 'warn');
+          emitRun(run.id, how, run.line, reason, 'warn', { agent: run.agent });
         });
         return 'stopped';
       }
@@ -215,7 +218,7 @@ export function createEngine(options: EngineOptions): Engine {
       ticketId: ticketOf(args),
       runtime: internals.runtime.name,
     });
-    emitRun(run.id, 'running', run.line, `${run.id} started: ${run.line}`, 'debug', { commandId: spec.id, ticketId: run.ticketId });
+    emitRun(run.id, 'running', run.line, `${run.id} started: ${run.line}`, 'debug', { agent: run.agent, commandId: spec.id, ticketId: run.ticketId });
     return execute(run, spec, args, handler, o);
   }
 
@@ -235,7 +238,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   async function runText(text: string, o: DispatchOptions): Promise<CommandResult> {
     const run = insertRun(state, { line: text, commandId: null, args: { text }, agent: 'orchestrator', initiator: o.initiator, ticketId: null, runtime: internals.runtime.name });
-    emitRun(run.id, 'running', text, `${run.id} started: ${text}`, 'debug');
+    emitRun(run.id, 'running', text, `${run.id} started: ${text}`, 'debug', { agent: run.agent });
     return execute(run, null, { text }, null, o);
   }
 
@@ -270,7 +273,9 @@ export function createEngine(options: EngineOptions): Engine {
     // Waiting on an approval another run filed for the same action: this run has nothing of its own to wait for.
     const duplicate = result.status === 'waiting_approval' && result.approvalId !== undefined && getApproval(state, result.approvalId)?.runId !== run.id;
     const status: RunStatus = duplicate ? 'cancelled' : result.status === 'cancelled' && result.error?.code === 'interrupted' ? 'interrupted' : result.status;
-    const level = result.ok ? 'success' : duplicate || status === 'waiting_approval' || status === 'interrupted' || status === 'incomplete' ? 'warn' : 'error';
+    // Only a failure is an error: a run waiting for a person or a model, or one that could not check
+    // everything, ended as what it is (a warning to act on).
+    const level = result.ok ? 'success' : duplicate || WAITS_FOR_SOMEONE.has(status) ? 'warn' : 'error';
     state.tx(() => {
       updateRun(state, run.id, {
         status,
@@ -284,9 +289,9 @@ export function createEngine(options: EngineOptions): Engine {
       internals.audit({ initiator: o.initiator, agent: run.agent, action: run.line, runId: run.id, approvalId: result.approvalId, result: `${status}: ${result.message}` });
       // Inside the transaction: what the run's end causes in the state db (its notification email
       // in the outbox) is written with the end itself, never after it.
-      emitRun(run.id, status, run.line, `${run.id} ${status.replace('_', ' ')}: ${result.message}`, level, { commandId: run.commandId, ticketId: run.ticketId, phase: exec?.phase() ?? null });
+      emitRun(run.id, status, run.line, `${run.id} ${status.replace('_', ' ')}: ${result.message}`, level, { agent: run.agent, commandId: run.commandId, ticketId: run.ticketId, phase: exec?.phase() ?? null });
     });
-    if (instance) pool.stop(instance, result.ok ? 'done' : status === 'cancelled' || status === 'interrupted' || status === 'waiting_approval' ? 'stopped' : 'failed');
+    if (instance) pool.stop(instance, result.ok ? 'done' : status === 'cancelled' || WAITS_FOR_SOMEONE.has(status) ? 'stopped' : 'failed', status);
     announceTicketChanges(internals, started, run.id);
     return result;
   }
@@ -340,7 +345,7 @@ export function createEngine(options: EngineOptions): Engine {
     if (!args.ok) return args.result;
     if (!transitionRun(state, run.id, [run.status], 'running')) return fail('busy', `${run.id} changed while resuming; try again`);
     updateRun(state, run.id, { pid: process.pid, finished: false, error: null, recovery: null });
-    emitRun(run.id, 'running', run.line, `${run.id} resumed: ${run.line}`, 'info', { commandId: run.commandId, ticketId: run.ticketId });
+    emitRun(run.id, 'running', run.line, `${run.id} resumed: ${run.line}`, 'info', { agent: run.agent, commandId: run.commandId, ticketId: run.ticketId });
     internals.audit({ initiator: o.initiator, agent: run.agent, action: `resume ${run.id}`, runId: run.id, result: 'resumed' });
     if (run.commandId === null) return execute(run, null, args.value, null, o);
     // The run's command and its validated args were stored when it opened.
@@ -350,7 +355,7 @@ export function createEngine(options: EngineOptions): Engine {
       const message = `${run.id} cannot be resumed: "${run.commandId}" is not available in this version`;
       state.tx(() => {
         updateRun(state, run.id, { status: 'failed', finished: true, error: `command "${run.commandId}" is not available` });
-        emitRun(run.id, 'failed', run.line, message, 'error', { commandId: run.commandId, ticketId: run.ticketId });
+        emitRun(run.id, 'failed', run.line, message, 'error', { agent: run.agent, commandId: run.commandId, ticketId: run.ticketId });
       });
       return fail('not_available', message, 'not_available');
     }
@@ -379,7 +384,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (!transitionRun(state, run.id, [run.status], 'interrupted')) continue;
       ids.push(run.id);
       internals.audit({ initiator: 'system', agent: run.agent, action: `interrupt ${run.id}`, runId: run.id, result: `interrupted: process ${run.pid ?? '?'} is gone` });
-      emitRun(run.id, 'interrupted', run.line, `${run.id} was interrupted (its process ${run.pid ?? '?'} ended); \`resume ${run.id}\` finishes it`, 'warn', { commandId: run.commandId, ticketId: run.ticketId });
+      emitRun(run.id, 'interrupted', run.line, `${run.id} was interrupted (its process ${run.pid ?? '?'} ended); \`resume ${run.id}\` finishes it`, 'warn', { agent: run.agent, commandId: run.commandId, ticketId: run.ticketId });
     }
     return ids;
   }

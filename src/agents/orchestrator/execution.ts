@@ -10,7 +10,7 @@ import { ApprovalPending, ApprovalRejected, CommandError, PHASES } from '../type
 import type { AgentInstance } from './agent-pool.js';
 import { actionHash } from './action-hash.js';
 import { approvalData, approvalsOfRun, insertApproval, pendingWithHash, resolveApproval, voidApproval, type ApprovalRow } from './approvals-repo.js';
-import { approveLine } from '../../commands/defs/runs.js';
+import { approvalHint } from '../../commands/defs/runs.js';
 import { RunStopped, StepFailed, messageOf } from './errors.js';
 import { GateFailed, checkGate, checkPreconditions, phaseIndex } from './gates.js';
 import type { EngineInternals } from './internals.js';
@@ -294,7 +294,7 @@ export function createExecution(init: ExecutionInit): Execution {
     const row = insertApproval(engine.state, { runId, ticketId: init.ticketId, action: stored, requestedBy: init.initiator, ttlMinutes: engine.ttlMinutes });
     const note = changedFrom ? `${changes[0] ?? 'the action changed'} since ${changedFrom.id} was approved, so ${changedFrom.id} is void: ` : '';
     engine.audit({ initiator: init.initiator, agent: init.agent, action: `request approval ${row.id}`, target: action.target, runId, approvalId: row.id, result: changedFrom ? `pending (changed since ${changedFrom.id})` : 'pending', data: { tool: action.tool, hash, ...(action.bind ? { bind: action.bind } : {}) } });
-    announceApproval(row, changedFrom ? 'warn' : 'info', `${note}approval ${row.id} needed: ${row.summary} (\`${approveLine(row.id, row.confirmText)}\` or \`reject ${row.id}\`)`);
+    announceApproval(row, changedFrom ? 'warn' : 'info', `${note}approval ${row.id} needed: ${row.summary} (${approvalHint(row.id, row.confirmText)})`);
     updateRun(engine.state, runId, { status: 'waiting_approval' });
     setAgent('waiting_approval', { waitingFor: `approval ${row.id}` });
     throw new ApprovalPending(row.id, `${note}${row.summary}`, row.confirmText, detail);

@@ -2,6 +2,7 @@
 // of the exact tool call) shown in the dashboard; the model waits until it is approved, rejected
 // or expired. Approving from another process (`agentdeck run "approve APR-0003"`) works too: the
 // row is what is watched.
+import { approvalHint } from '../../commands/defs/runs.js';
 import type { PermissionDecision, PermissionRequest } from '../runtime/types.js';
 import type { CommandContext } from '../types.js';
 import { actionHash } from './action-hash.js';
@@ -24,7 +25,7 @@ export async function requestToolApproval(ctx: CommandContext, request: Permissi
     ticketId: ctx.ticketId ?? undefined,
     kind: 'approval',
     level: 'warn',
-    message: `Approval ${row.id} needed: ${row.summary} (\`approve ${row.id}\` or \`reject ${row.id}\`)`,
+    message: `Approval ${row.id} needed: ${row.summary} (${approvalHint(row.id, row.confirmText)})`,
     data: { ...approvalData(row, 'pending') },
   });
   for (;;) {

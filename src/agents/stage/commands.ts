@@ -2,7 +2,8 @@
 import { deploy, discard, review, rollback } from '../../commands/defs/deploy.js';
 import { testFeature as testFeatureSpec } from '../../commands/defs/bugs.js';
 import { emergencyDeployHotfix, emergencyRollbackLastDeployment } from '../../commands/defs/emergency.js';
-import { handle, type HandlerTable } from '../types.js';
+import { handle, incomplete, type HandlerTable } from '../types.js';
+import { dryRunStaged } from '../migrator/commands.js';
 import { deployTicket } from './deploy.js';
 import { reviewTicket } from './review.js';
 import { emergencyRollback, rollbackTicket } from './rollback.js';
@@ -20,12 +21,13 @@ export const handlers: HandlerTable = Object.fromEntries([
     if (args.dryRun) {
       const staged = requireStaged(ctx, ticketId);
       const tests = await runStagedTests(ctx, staged);
-      return {
-        ok: tests.ok,
-        status: tests.ok ? 'done' : 'failed',
-        message: `dry run: ${ticketId} would deploy to ${args.env} (tests: ${summarizeTests(tests)}); nothing changed`,
-        data: { ticketId, env: args.env, tests },
-      };
+      // The worktree's migrations that the target lacks, applied on a copy of it.
+      const migrations = await dryRunStaged(ctx, staged);
+      const message = `dry run: ${ticketId} would deploy to ${args.env} (tests: ${summarizeTests(tests)}; migrations: ${migrations.message}); nothing changed`;
+      const data = { ticketId, env: args.env, tests, migrations: migrations.data };
+      if (migrations.error?.code === 'db_unreachable') return incomplete(message, [{ check: 'migrations dry run', why: migrations.message }], data, migrations.lines);
+      const passed = tests.ok && migrations.ok;
+      return { ok: passed, status: passed ? 'done' : 'failed', message, data, ...(migrations.lines ? { lines: migrations.lines } : {}) };
     }
     return deployTicket(ctx, ticketId, args.env);
   }),

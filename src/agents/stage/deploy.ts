@@ -3,13 +3,13 @@
 // recorded in the deployments table. Production waits for an approval typed as the ticket id.
 import { CommandError, type CommandContext, type CommandResult, type StepInfo } from '../types.js';
 import { runProcess, describeExit, succeeded } from '../../services/exec/run.js';
-import { failureLabel, resolveArgv, runTests, summarizeTests, type TestRunResult } from '../../services/exec/test-runner.js';
+import { appEnv, failureLabel, resolveArgv, runTests, summarizeTests, type TestRunResult } from '../../services/exec/test-runner.js';
 import { branchExists, commitsAhead, git, gitRaw } from '../../services/git/git.js';
 import { appendAudit } from '../../services/state/audit.js';
 import { stepCommit, withStepTrailer } from '../../services/git/step-commit.js';
 import { loadEnv } from '../../services/config/env.js';
 import { MIGRATIONS_DIR } from '../migrator/files.js';
-import { deploymentOfStep, finishDeployment, insertDeployment, patchDeploymentData, rolledBackDeployments, type DeployEnv } from './deployments.js';
+import { deploymentOfStep, deploymentOutcome, finishDeployment, noDeployCommand, insertDeployment, patchDeploymentData, rolledBackDeployments, type DeployEnv } from './deployments.js';
 import { mergeBranch, revertMerge, worktreeOf, type MergeOutcome } from './merge.js';
 import { deploymentEvent, outputStream } from './output.js';
 import { projectConfig, testRunnerFor } from './project.js';
@@ -68,7 +68,7 @@ export async function runDeployCommands(
       stage.log('info', `$ ${argv.join(' ')}`);
       const result = await runProcess(cmd, args, {
         cwd,
-        env: { ...deployEnv(ctx.root), ...definedOnly(process.env), AGENTDECK_ENV: env, ...vars, AGENTDECK_STEP_ID: step.id },
+        env: { ...deployEnv(ctx.root), ...definedOnly(process.env), ...appEnv(cwd), AGENTDECK_ENV: env, ...vars, AGENTDECK_STEP_ID: step.id },
         signal: ctx.signal,
         timeoutMs: 900_000,
         onLine: outputStream(stage, `deploy.${env}`),
@@ -246,33 +246,35 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
     stage.log('error', `Deployment ${deployment.id} failed: ${message}`);
     throw error;
   }
-  // "Successful" only when a deploy step ran: without one, only the branch moved.
+  // "Successful" only when a deploy step ran: without one, only the branch moved, and every line
+  // about it (result, ticket lifecycle, status, email) says so.
   const deployed = deployCommands > 0;
-  const notDeployed = `no deploy command configured for ${env} (set deploy.${env} in agentdeck.config.json)`;
   // One step: the row, its audit entry and the announcement happen once, also across a resume.
   const done = await ctx.step('EXECUTE', `finish deployment of ${ticketId} to ${env}`, async () => {
     const row = withState(ctx, (state) => {
-      const finished = finishDeployment(state, deployment.id, { status: 'succeeded', mergeSha, data: restoreSha && restoreSha !== mergeSha ? { restoreSha } : {} });
+      const finished = finishDeployment(state, deployment.id, { status: 'succeeded', mergeSha, data: { deployCommands, ...(restoreSha && restoreSha !== mergeSha ? { restoreSha } : {}) } });
       appendAudit(state, {
         initiator: ctx.initiator,
         agent: 'stage',
         action: options.hotfix ? 'emergency deploy hotfix' : `deploy ${env}`,
         target: ticketId,
         ...(ctx.runId ? { runId: ctx.runId } : {}),
-        result: 'succeeded',
-        data: { deploymentId: deployment.id, mergeSha, envBranch: target, skippedTests: options.hotfix === true },
+        result: deployed ? 'succeeded' : `merged only: ${noDeployCommand(env)}`,
+        data: { deploymentId: deployment.id, mergeSha, envBranch: target, skippedTests: options.hotfix === true, deployCommands },
       });
       return finished;
     });
     deploymentEvent(
       stage,
       deployed ? 'success' : 'warn',
-      deployed ? `${env === 'staging' ? 'Staging' : 'Production'} deployment successful: ${deployment.id}` : `${deployment.id}: merged into ${target}; ${notDeployed}`,
-      { deployment: { id: deployment.id, env, ticketId, status: 'succeeded', mergeSha } },
+      deployed ? `${env === 'staging' ? 'Staging' : 'Production'} deployment successful: ${deployment.id}` : `${deployment.id}: ${deploymentOutcome(row)}`,
+      // `merged`: the dashboard and the email say the branch moved, not that anything was deployed.
+      { deployment: { id: deployment.id, env, ticketId, status: deployed ? 'succeeded' : 'merged', mergeSha }, ...(deployed ? {} : { summary: `${ticketId} ${deploymentOutcome(row)}` }) },
     );
     return row;
   }, { nothingToUndo: true });
-  const what = deployed ? `deployed to ${env} as ${deployment.id} (${target} at ${(mergeSha ?? '').slice(0, 12)})` : `merged into ${target} at ${(mergeSha ?? '').slice(0, 12)} as ${deployment.id}; ${notDeployed}`;
+  const at = (mergeSha ?? '').slice(0, 12);
+  const what = deployed ? `deployed to ${env} as ${deployment.id} (${target} at ${at})` : `merged into ${target} at ${at} as ${deployment.id}; ${noDeployCommand(env)}`;
   return {
     ok: true,
     status: 'done',

@@ -1,5 +1,6 @@
 // The deployments table: one row per deploy of a ticket to an environment, with the merge
 // commit that a rollback reverts.
+import { CONFIG_FILE } from '../../services/config/schema.js';
 import { setTicketStatus } from '../../services/state/tickets.js';
 import type { StateDb } from '../../services/state/db.js';
 import { parseJson } from '../../services/state/db.js';
@@ -24,6 +25,36 @@ export interface DeploymentData {
   readonly restoreSha?: string;
   /** The durable step that recorded the deployment (a resumed deploy finds its row by it). */
   readonly step?: string;
+  /** How many configured deploy commands ran; 0: the deploy only merged into the branch. */
+  readonly deployCommands?: number;
+}
+
+/** Why a deploy only moved a branch, naming the config key that would make it deploy. */
+export function noDeployCommand(env: DeployEnv): string {
+  return `no deploy command configured for ${env} (set deploy.${env} in ${CONFIG_FILE})`;
+}
+
+/** True when the deploy ran no deploy command: the branch moved, nothing was deployed. */
+export function mergedOnly(d: Pick<Deployment, 'data'>): boolean {
+  return d.data.deployCommands === 0;
+}
+
+/**
+ * What a deployment really did, in words, for every line that reports it (result, ticket
+ * lifecycle, status, email): `deployed to staging`, or `merged into staging; no deploy command
+ * configured for staging (set deploy.staging in agentdeck.config.json)`.
+ */
+export function deploymentOutcome(d: Pick<Deployment, 'env' | 'status' | 'data'>): string {
+  switch (d.status) {
+    case 'succeeded':
+      return mergedOnly(d) ? `merged into ${d.data.envBranch ?? d.env}; ${noDeployCommand(d.env)}` : `deployed to ${d.env}`;
+    case 'rolled_back':
+      return `rolled back from ${d.env}`;
+    case 'failed':
+      return `failed to deploy to ${d.env}${d.data.error ? `: ${d.data.error}` : ''}`;
+    case 'running':
+      return `deploying to ${d.env}`;
+  }
 }
 
 export interface Deployment {
@@ -135,12 +166,14 @@ export function finishDeployment(
       id,
     );
   endInflight(state, 'deployments', id);
-  // The ticket's lifecycle follows its deployments: deployed there, or rolled back.
+  const updated = getDeployment(state, id) as Deployment;
+  // The ticket's lifecycle follows its deployments: deployed there (or only merged, when no deploy
+  // command ran), or rolled back. The note says what happened in the same words as the result.
   if (current.ticketId && (patch.status === 'succeeded' || patch.status === 'rolled_back')) {
-    const status = patch.status === 'succeeded' ? (`deployed to ${current.env}` as const) : 'rolled back';
-    setTicketStatus(state, current.ticketId, status, { runId: patch.runId ?? current.runId, note: `${current.id} (${current.env})` });
+    const status = patch.status === 'rolled_back' ? 'rolled back' : mergedOnly(updated) ? (`merged for ${current.env}` as const) : (`deployed to ${current.env}` as const);
+    setTicketStatus(state, current.ticketId, status, { runId: patch.runId ?? current.runId, note: `${current.id}: ${deploymentOutcome(updated)}` });
   }
-  return getDeployment(state, id) as Deployment;
+  return updated;
 }
 
 /** Deployments that are live (succeeded, not rolled back), newest first. */

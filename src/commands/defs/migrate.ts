@@ -1,6 +1,13 @@
 // The Migrator's migrations: status, creation from a description, execution.
-import { arg, defineCommand } from '../define.js';
-import { dryRunFlag, migrationTicketFlag, outputFlag, restText } from './shared.js';
+import { arg, defineCommand, flag } from '../define.js';
+import { dryRunFlag, migrationTicketFlag, outputFlag, restText, TICKET_ACCEPTS, ticketId } from './shared.js';
+
+const dryRunTicketFlag = flag('ticket', 'string', ticketId.optional(), {
+  description: "With --dry-run: the migrations of this ticket's staged worktree that the target has not applied (without it: the project's, or the one ticket whose worktree has migrations the project lacks)",
+  accepts: TICKET_ACCEPTS,
+  placeholder: '<ticket>',
+  ticket: true,
+});
 
 export const migrateStatus = defineCommand({
   id: 'migrate status',
@@ -42,10 +49,10 @@ export const migrateCreate = defineCommand({
 export const migrateExecute = defineCommand({
   id: 'migrate execute',
   args: [],
-  flags: [dryRunFlag],
+  flags: [dryRunFlag, dryRunTicketFlag],
   summary: 'Apply pending migrations',
-  help: 'Applies the pending migrations, each in its own transaction, holding the database lock. With --dry-run they run in a scratch Postgres and the report shows errors, duration, rows affected and the schema change. Migrations the safety check flags as destructive need an approval (databaseDestructive).',
-  examples: ['migrate execute --dry-run', 'migrate execute'],
+  help: "Applies the pending migrations, each in its own transaction, holding the database lock. With --dry-run they run on a copy of the target and the report shows errors, duration, rows affected, the schema change and tables the Data API cannot see; with --ticket, the dry run takes the ticket's staged worktree's migrations (they reach the database when the ticket deploys). Migrations the safety check flags as destructive need an approval (databaseDestructive).",
+  examples: ['migrate execute --dry-run', 'migrate execute --dry-run --ticket FEAT-2025-003', 'migrate execute'],
   agent: 'migrator',
   // Not every execute needs one: the handler asks (bound to the exact SQL) when the safety check flags a migration.
   approval: null,

@@ -39,6 +39,14 @@ export function approveLine(id: string, confirmText?: string | null): string {
   return `approve ${id} --confirm ${word}`;
 }
 
+/**
+ * The one hint for a pending approval, wherever it is shown (the console's log line, the reminder,
+ * the email): the exact line that approves it, and the one that rejects it.
+ */
+export function approvalHint(id: string, confirmText?: string | null): string {
+  return `\`${approveLine(id, confirmText)}\` or \`reject ${id}\``;
+}
+
 export const approve = defineCommand({
   id: 'approve',
   args: [

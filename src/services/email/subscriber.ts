@@ -102,6 +102,8 @@ export function notificationSubscriber(notify: Notify): (event: AgentEvent) => v
           approvalId: a.id,
           summary: a.summary,
           target: a.target,
+          ...(a.confirmText ? { confirmText: a.confirmText } : {}),
+          ...(a.detail?.length ? { detail: [...a.detail] } : {}),
           ...(a.runId ? { runId: a.runId } : {}),
           ...(a.ticketId ? { ticketId: a.ticketId } : {}),
         }),
@@ -127,7 +129,7 @@ export function notificationSubscriber(notify: Notify): (event: AgentEvent) => v
         if (entry) entry.rolledBack = { id: d.id, env: d.env, ...(cause ? { cause } : {}) };
         return;
       }
-      const status = d.status === 'failed' ? 'failed' : ROLLED_BACK.test(d.status) ? 'rolled_back' : SUCCEEDED.test(d.status) ? 'succeeded' : null;
+      const status = d.status === 'failed' ? 'failed' : d.status === 'merged' ? 'merged' : ROLLED_BACK.test(d.status) ? 'rolled_back' : SUCCEEDED.test(d.status) ? 'succeeded' : null;
       if (!status) return;
       safely(() =>
         notify('deployment_finished', {
@@ -137,6 +139,7 @@ export function notificationSubscriber(notify: Notify): (event: AgentEvent) => v
           ...(e.runId ? { runId: e.runId } : {}),
           ...(d.ticketId ? { ticketId: d.ticketId } : {}),
           ...(typeof data?.url === 'string' ? { url: data.url } : {}),
+          ...(typeof data?.summary === 'string' ? { summary: data.summary } : {}),
         }),
       );
     }

@@ -1,5 +1,6 @@
 // Renders each notification kind to a subject, a plain-text body and an HTML body.
 import * as z from 'zod';
+import { approvalHint } from '../../commands/defs/runs.js';
 import { clipRedacted } from '../secrets/redact.js';
 import { escapeHtml } from './html.js';
 import type { NotificationKind, RenderedEmail } from './types.js';
@@ -11,7 +12,8 @@ export const PAYLOAD_SCHEMAS = {
     ...runRef,
     deploymentId: z.string(),
     env: z.string(),
-    status: z.enum(['succeeded', 'failed', 'rolled_back']).default('succeeded'),
+    /** `merged`: the branch moved but no deploy command is configured, so nothing was deployed. */
+    status: z.enum(['succeeded', 'merged', 'failed', 'rolled_back']).default('succeeded'),
     url: z.string().optional(),
     commit: z.string().optional(),
     summary: z.string().optional(),
@@ -22,6 +24,10 @@ export const PAYLOAD_SCHEMAS = {
     summary: z.string(),
     target: z.string().default('local'),
     requestedBy: z.string().optional(),
+    /** What the approver must type (the ticket id) when the approval asks for typed confirmation. */
+    confirmText: z.string().nullish(),
+    /** What exactly is approved beyond the summary (a config diff, a diffstat). */
+    detail: z.array(z.string()).default([]),
   }),
   run_failed: z.object({
     ...runRef,
@@ -97,7 +103,8 @@ export function renderNotification<K extends NotificationKind>(kind: K, payload:
   switch (kind) {
     case 'deployment_finished': {
       const p = PAYLOAD_SCHEMAS.deployment_finished.parse(payload);
-      const verb = p.status === 'succeeded' ? 'finished' : p.status === 'failed' ? 'failed' : 'was rolled back';
+      const verbs = { succeeded: 'finished', merged: 'only merged (nothing deployed)', failed: 'failed', rolled_back: 'was rolled back' } as const;
+      const verb = verbs[p.status];
       return layout({
         subject: `Deployment ${p.deploymentId} to ${p.env} ${verb}`,
         title: `Deployment ${verb}`,
@@ -126,7 +133,10 @@ export function renderNotification<K extends NotificationKind>(kind: K, payload:
           ['Requested by', p.requestedBy],
           ['Run', p.runId],
         ],
-        next: `@agent approve ${p.approvalId}`,
+        // Preformatted: a diff keeps its -/+ columns.
+        ...(p.detail.length > 0 ? { appendix: p.detail.join('\n') } : {}),
+        // The same hint the console shows, with the typed confirmation when one is needed.
+        next: `In the agentdeck console: ${approvalHint(p.approvalId, p.confirmText)}`,
       });
     }
     case 'run_failed': {

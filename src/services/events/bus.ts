@@ -18,6 +18,22 @@ export interface EventBus {
   readonly redact: Redactor;
   /** Events appended to the db by this bus so far. */
   readonly persisted: number;
+  /**
+   * The db row ids of events this bus stored from now on, for a reader of the db that must skip
+   * what this process wrote itself (the dashboard's follower). Tracking starts at the first call.
+   */
+  ownRows(): OwnRows;
+  /**
+   * Reserves `n` ids in this bus's sequence and returns the first: events read from the db (written
+   * by other processes) take them, so the store keeps one increasing order of unique ids.
+   */
+  reserveIds(n: number): number;
+}
+
+export interface OwnRows {
+  has(rowId: number): boolean;
+  /** Forgets rows up to and including `rowId` (they will not be read again). */
+  forgetUpTo(rowId: number): void;
 }
 
 export interface BusOptions {
@@ -46,6 +62,7 @@ export function createBus(options: BusOptions = {}): EventBus {
   let nextId = options.state ? maxEventId(options.state) + 1 : 1;
   let persisted = 0;
   let closed = false;
+  let ownRowIds: Set<number> | null = null;
 
   const flush = (): void => {
     if (timer) {
@@ -59,7 +76,8 @@ export function createBus(options: BusOptions = {}): EventBus {
     const batch = pending;
     pending = [];
     if (!options.state.db.isOpen) return;
-    appendEvents(options.state, batch);
+    const rowIds = appendEvents(options.state, batch);
+    if (ownRowIds) for (const id of rowIds) ownRowIds.add(id);
     persisted += batch.length;
   };
 
@@ -100,6 +118,20 @@ export function createBus(options: BusOptions = {}): EventBus {
       return () => subscribers.delete(fn);
     },
     flush,
+    ownRows() {
+      const rows = (ownRowIds ??= new Set());
+      return {
+        has: (id) => rows.has(id),
+        forgetUpTo(max) {
+          for (const id of rows) if (id <= max) rows.delete(id);
+        },
+      };
+    },
+    reserveIds(n) {
+      const first = nextId;
+      nextId += n;
+      return first;
+    },
     close() {
       closed = true;
       flush();

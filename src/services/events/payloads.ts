@@ -13,6 +13,8 @@ export interface RunPayload {
     readonly id: string;
     readonly status: string;
     readonly line: string;
+    /** The agent the run belongs to. */
+    readonly agent?: AgentKind;
     readonly commandId?: string | null;
     readonly ticketId?: string | null;
     readonly phase?: string | null;
@@ -36,6 +38,8 @@ export interface StepPayload {
 export interface AgentPayload {
   readonly instance: string;
   readonly state: AgentState;
+  /** When an instance ends: how its run ended (done, needs_model, needs_manual, failed...). */
+  readonly outcome?: string | null;
   readonly runId?: string | null;
   readonly step?: string | null;
   readonly phase?: string | null;
@@ -53,6 +57,8 @@ export interface ApprovalPayload {
     readonly tool: string;
     readonly confirmText?: string | null;
     readonly expiresAt?: string | null;
+    /** What exactly is approved beyond the summary (a config diff, a diffstat). */
+    readonly detail?: readonly string[];
   };
 }
 

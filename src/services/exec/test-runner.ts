@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runProcess, succeeded, type RunOptions } from './run.js';
 import { git } from '../git/git.js';
 import { splitCommand } from '../config/argv.js';
+import { appNode, appPath } from './app-node.js';
 
 export type RunnerKind = 'vitest' | 'jest' | 'node' | 'command';
 
@@ -28,9 +29,15 @@ export function readPackageJson(dir: string): PackageJson | null {
   }
 }
 
-/** Which runner the project uses; `configured` (the config's `test`) wins when given. */
+/** `npm test` and its spellings: they run package.json's `test` script, which says the runner. */
+const NPM_TEST = /^npm (run |run-script )?(test|t)( --silent| -s)?$/;
+
+/**
+ * Which runner the project uses; `configured` (the config's `test`) wins when given, except
+ * `npm test` (what `init` writes), which is read through to the script it runs.
+ */
 export function detectTestRunner(dir: string, configured?: readonly string[] | null): TestRunner | null {
-  if (configured && configured.length > 0) return { kind: kindOfArgv(configured), argv: configured };
+  if (configured && configured.length > 0 && !NPM_TEST.test(configured.join(' '))) return { kind: kindOfArgv(configured), argv: configured };
   const pkg = readPackageJson(dir);
   if (!pkg) return null;
   const script = pkg.scripts?.test?.trim();
@@ -58,21 +65,26 @@ function kindOfArgv(argv: readonly string[]): RunnerKind {
 }
 
 /**
- * Turns argv into something spawnable without a shell: `node` becomes this Node binary, and a
- * package binary (`vitest`, `npx vitest`) runs its JavaScript entry with this Node, so the
- * project's tools do not depend on which `node` is first on PATH.
+ * Turns argv into something spawnable without a shell: `node` becomes the project's Node (the
+ * one it pins or the user's on PATH, not agentdeck's own), and a package binary (`vitest`,
+ * `npx vitest`) runs its JavaScript entry with that Node.
  */
 export function resolveArgv(dir: string, argv: readonly string[]): { cmd: string; args: string[] } {
   let words = [...argv];
   if (words[0] === 'npx' && words.length > 1) words = words.slice(1).filter((w, i) => i > 0 || !w.startsWith('-'));
   const [first = '', ...rest] = words;
-  if (first === 'node') return { cmd: process.execPath, args: rest };
+  if (first === 'node') return { cmd: appNode(dir), args: rest };
   const bin = join(dir, 'node_modules', '.bin', first);
   if (!first.includes('/') && existsSync(bin)) {
     const entry = realpathSync(bin);
-    if (/\.(c|m)?js$/.test(entry) || !/\.(sh|exe)$/.test(entry)) return { cmd: process.execPath, args: [entry, ...rest] };
+    if (/\.(c|m)?js$/.test(entry) || !/\.(sh|exe)$/.test(entry)) return { cmd: appNode(dir), args: [entry, ...rest] };
   }
   return { cmd: first, args: rest };
+}
+
+/** The environment of a project's own tools: the user's PATH without agentdeck's package binaries. */
+export function appEnv(dir: string): Record<string, string> {
+  return { PATH: appPath(dir) };
 }
 
 const TEST_FILE = /(\.|-|_)(test|spec)\.(c|m)?(t|j)sx?$|(^|\/)__tests__\//;
@@ -231,7 +243,7 @@ export async function runTests(dir: string, runner: TestRunner, options: RunTest
   const { cmd, args } = resolveArgv(dir, argv);
   const result = await runProcess(cmd, args, {
     cwd: dir,
-    env: { CI: '1', FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
+    env: { ...appEnv(dir), CI: '1', FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
     timeoutMs: options.timeoutMs ?? 600_000,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onLine ? { onLine: options.onLine } : {}),

@@ -46,8 +46,10 @@ const QUERIES: readonly (readonly [string, string])[] = [
   ],
   [
     'policy',
-    `select n.nspname || '.' || c.relname || ' ' || p.polname || ' cmd=' || p.polcmd::text || ' permissive=' || p.polpermissive ||
-            ' roles=' || array_to_string(array(select coalesce((select rolname from pg_roles where oid = r), 'public') from unnest(p.polroles) r order by 1), ',') ||
+    // In CREATE POLICY's words (`as permissive for UPDATE to authenticated`), not pg_policy's codes.
+    `select n.nspname || '.' || c.relname || ' ' || p.polname || ' as ' || case when p.polpermissive then 'permissive' else 'restrictive' end ||
+            ' for ' || case p.polcmd when 'r' then 'SELECT' when 'a' then 'INSERT' when 'w' then 'UPDATE' when 'd' then 'DELETE' else 'ALL' end ||
+            ' to ' || array_to_string(array(select coalesce((select rolname from pg_roles where oid = r), 'public') from unnest(p.polroles) r order by 1), ', ') ||
             coalesce(' using ' || pg_get_expr(p.polqual, p.polrelid), '') ||
             coalesce(' check ' || pg_get_expr(p.polwithcheck, p.polrelid), '') as line
        from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
@@ -76,13 +78,17 @@ const QUERIES: readonly (readonly [string, string])[] = [
 /** Sorted lines, `<kind> <description>`. */
 export type CatalogSnapshot = readonly string[];
 
-/** All the kinds in one statement (one round trip: a dry run takes one per migration and rollback). */
-const SNAPSHOT_SQL = QUERIES.map(([kind, sql]) => `select '${kind} ' || q.line as line from (${sql}) q where q.line is not null`).join('\nunion all\n');
+/**
+ * All the kinds in one statement and one row (a dry run takes one per migration and rollback):
+ * prepared once per connection, since planning this union costs more than running it, and
+ * aggregated server-side, since a row per line costs more to decode than one array.
+ */
+const SNAPSHOT_SQL = `select coalesce(array_agg(line), '{}') as lines from (${QUERIES.map(([kind, sql]) => `select '${kind} ' || q.line as line from (${sql}) q where q.line is not null`).join('\nunion all\n')}) s`;
 
 export async function snapshotCatalog(db: DbExecutor, excludeSchemas: readonly string[] = []): Promise<CatalogSnapshot> {
   const exclude = [...SYSTEM_SCHEMAS, ...excludeSchemas];
-  const { rows } = await db.query<{ line: string }>(SNAPSHOT_SQL, [exclude]);
-  return rows.map((r) => r.line).sort();
+  const { rows } = await db.query<{ lines: string[] }>(SNAPSHOT_SQL, [exclude], { prepare: 'agentdeck_catalog_snapshot' });
+  return [...(rows[0]?.lines ?? [])].sort();
 }
 
 /** A short fingerprint of a snapshot: equal snapshots have equal fingerprints. */

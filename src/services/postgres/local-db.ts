@@ -3,7 +3,7 @@
 // `pg` pool that finds or starts the server on its first query.
 import { ensureLocalServer, SCRATCH_TEMPLATE, TARGET_DATABASE, type LocalServer } from './local-server.js';
 import { openPg } from './pg.js';
-import { DbError, type Db, type DbExecutor, type QueryResult } from './types.js';
+import { DbError, type Db, type DbExecutor, type QueryOptions, type QueryResult } from './types.js';
 
 /** A local server database; `connectionString()` is for pg_dump / pg_restore (it holds the password). */
 export interface LocalServerDb extends Db {
@@ -62,8 +62,8 @@ class LocalDatabase implements LocalServerDb {
     }
   }
 
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    return this.run((db) => db.query<R>(sql, params));
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
+    return this.run((db) => db.query<R>(sql, params, options));
   }
 
   exec(sql: string): Promise<QueryResult[]> {
@@ -136,6 +136,11 @@ async function copyDatabase(db: Db, name: string, template: string): Promise<voi
 export async function openLocalScratch(root: string, from: 'target' | 'empty', target = 'scratch'): Promise<LocalServerDb> {
   const server = await ensureLocalServer(root);
   const name = `agentdeck_scratch_${process.pid}_${++scratchCount}_${Date.now().toString(36)}`;
-  await admin(server, (db) => copyDatabase(db, name, from === 'target' ? TARGET_DATABASE : SCRATCH_TEMPLATE));
+  await admin(server, async (db) => {
+    await copyDatabase(db, name, from === 'target' ? TARGET_DATABASE : SCRATCH_TEMPLATE);
+    // A scratch copy is thrown away: a crash losing its last commits changes nothing, so its
+    // commits need not wait for the disk (a dry run commits once per migration and rollback).
+    await db.exec(`alter database ${quote(name)} set synchronous_commit = off`);
+  });
   return new LocalDatabase(root, name, target, (s) => admin(s, (db) => db.exec(`drop database if exists ${quote(name)} with (force)`).then(() => undefined)));
 }

@@ -356,15 +356,17 @@ async function start(root: string, paths: LocalServerPaths, binaries: EmbeddedBi
       [
         '-D', paths.data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=60',
         // No replica or standby: less WAL, and none written while nothing changes (backups rely on it).
-        '-c', 'wal_level=minimal', '-c', 'max_wal_senders=0',
+        '-c', 'wal_level=minimal', '-c', 'max_wal_senders=0', '-c', 'huge_pages=off',
       ],
       { detached: true, stdio: ['ignore', log, log], cwd: '/', ...(user ? { uid: user.uid, gid: user.gid } : {}) },
     );
     closeSync(log);
     child.unref();
+    // The child is the postmaster itself: its keeper starts while it starts (a keeper whose server
+    // did not come up exits on its first look).
+    if (child.pid) startKeeper(paths, child.pid);
     try {
       const pf = await waitReady(paths, child);
-      startKeeper(paths, pf.pid);
       const running = server(paths, pf.pid, pf.port);
       await prepareDatabases(running, paths, root);
       return running;
@@ -428,13 +430,25 @@ async function moveFromPglite(running: LocalServer, paths: LocalServerPaths, roo
  * `postgres_before_bootstrap_v<N>`), the empty template exists with it, and scratch databases
  * left by killed processes are dropped.
  */
+/**
+ * The mark a database gets once bootstrapped at this version, as a database comment: all marks
+ * read in one query on the connection the start already has, where reading each database's own
+ * bootstrap mark costs a connection to it (about 30-50 ms each just after a start).
+ */
+const BOOTSTRAP_MARK = `agentdeck supabase bootstrap v${BOOTSTRAP_VERSION}`;
+
 async function prepareDatabases(running: LocalServer, paths: LocalServerPaths, root: string): Promise<void> {
   await withClient(running.url('template1'), async (admin) => {
-    const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'agentdeck\\_scratch\\_%'`);
+    const { rows } = await admin.query<{ datname: string; mark: string | null }>(
+      `select datname, shobj_description(oid, 'pg_database') as mark from pg_database`,
+    );
     for (const { datname } of rows) {
+      if (!datname.startsWith('agentdeck_scratch_')) continue;
       const owner = Number(/^agentdeck_scratch_(\d+)_/.exec(datname)?.[1]);
       if (!pidAlive(owner) || owner === process.pid) await admin.query(`drop database if exists "${datname}" with (force)`);
     }
+    const marked = (name: string): boolean => rows.some((r) => r.datname === name && r.mark === BOOTSTRAP_MARK);
+    if (marked(TARGET_DATABASE) && marked(SCRATCH_TEMPLATE)) return;
     const target = await withClient(running.url(TARGET_DATABASE), async (c) => {
       const version = await bootstrapVersion(executor(c));
       const tables = await c.query<{ n: number }>(`select count(*)::int as n from pg_tables where schemaname = 'public'`);
@@ -449,14 +463,27 @@ async function prepareDatabases(running: LocalServer, paths: LocalServerPaths, r
       await withClient(running.url(TARGET_DATABASE), (c) => applyBootstrap(executor(c)));
       if (!target.used && hasPglite(root)) await moveFromPglite(running, paths, root);
     }
-    const empty = await admin.query(`select 1 from pg_database where datname = $1`, [SCRATCH_TEMPLATE]);
+    const empty = rows.some((r) => r.datname === SCRATCH_TEMPLATE);
     let emptyVersion = 0;
-    if (empty.rowCount) emptyVersion = await withClient(running.url(SCRATCH_TEMPLATE), (c) => bootstrapVersion(executor(c)));
+    if (empty) emptyVersion = await withClient(running.url(SCRATCH_TEMPLATE), (c) => bootstrapVersion(executor(c)));
     if (emptyVersion < BOOTSTRAP_VERSION) {
       await admin.query(`drop database if exists "${SCRATCH_TEMPLATE}" with (force)`);
       await admin.query(`create database "${SCRATCH_TEMPLATE}" template template0`);
       await withClient(running.url(SCRATCH_TEMPLATE), (c) => applyBootstrap(executor(c)));
     }
+    for (const name of [TARGET_DATABASE, SCRATCH_TEMPLATE]) await admin.query(`comment on database "${name}" is '${BOOTSTRAP_MARK}'`);
+  });
+}
+
+/**
+ * After a restore replaced the target's schemas (an archive made under an older bootstrap brings
+ * that bootstrap back), its mark no longer holds: the next start checks the database itself.
+ */
+export async function forgetBootstrapMark(url: string): Promise<void> {
+  await withClient(url, async (c) => {
+    const { rows } = await c.query<{ name: string }>('select current_database() as name');
+    const name = rows[0]?.name;
+    if (name) await c.query(`comment on database "${name.replace(/"/g, '""')}" is null`);
   });
 }
 

@@ -1,6 +1,6 @@
 // A real Postgres server (Supabase's direct connection, or any server) through the `pg` driver.
 import pg from 'pg';
-import { DbError, type Db, type DbExecutor, type QueryResult } from './types.js';
+import { DbError, type Db, type DbExecutor, type QueryOptions, type QueryResult } from './types.js';
 
 export interface OpenPgOptions {
   readonly connectionString: string;
@@ -42,9 +42,10 @@ function toDbError(err: unknown): Error {
 
 function executor(client: pg.Pool | pg.PoolClient): DbExecutor {
   return {
-    async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+    async query<R>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<QueryResult<R>> {
       try {
-        return toResult(await client.query(sql, [...params])) as QueryResult<R>;
+        const values = [...params];
+        return toResult(await (options?.prepare ? client.query({ name: options.prepare, text: sql, values }) : client.query(sql, values))) as QueryResult<R>;
       } catch (err) {
         throw toDbError(err);
       }
@@ -80,8 +81,8 @@ class PgDb implements Db {
     return this.isClosed;
   }
 
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    return this.base.query<R>(sql, params);
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
+    return this.base.query<R>(sql, params, options);
   }
 
   exec(sql: string): Promise<QueryResult[]> {

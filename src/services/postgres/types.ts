@@ -10,10 +10,19 @@ export interface QueryResult<R = Record<string, unknown>> {
   readonly fields: readonly { readonly name: string }[];
 }
 
+export interface QueryOptions {
+  /**
+   * A name under which a server prepares the statement once per connection and reuses its plan.
+   * For statements run many times (a dry run's catalog snapshots): planning them costs more than
+   * running them. Engines without prepared statements ignore it.
+   */
+  readonly prepare?: string;
+}
+
 /** What can run SQL: a database, or a transaction inside one. */
 export interface DbExecutor {
   /** One statement, with `$1...` parameters. */
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
   /** A script of one or more statements without parameters; one result per statement. */
   exec(sql: string): Promise<QueryResult[]>;
 }

@@ -3,16 +3,26 @@ import type { AgentEvent, Level } from '../events/types.js';
 import type { StateDb } from './db.js';
 import { parseJson } from './db.js';
 
-export function appendEvents(state: StateDb, events: readonly AgentEvent[]): void {
-  if (events.length === 0) return;
+/** Appends events; returns the row ids the db gave them (the follower tells its own rows by them). */
+export function appendEvents(state: StateDb, events: readonly AgentEvent[]): number[] {
+  const ids: number[] = [];
+  if (events.length === 0) return ids;
   state.tx(() => {
     const insert = state.stmt(
       'INSERT INTO events (ts, run_id, ticket_id, agent, instance, kind, level, message, data_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     for (const e of events) {
-      insert.run(e.ts, e.runId ?? null, e.ticketId ?? null, e.agent, e.instance ?? null, e.kind, e.level, e.message, e.data ? JSON.stringify(e.data) : null);
+      const r = insert.run(e.ts, e.runId ?? null, e.ticketId ?? null, e.agent, e.instance ?? null, e.kind, e.level, e.message, e.data ? JSON.stringify(e.data) : null);
+      ids.push(Number(r.lastInsertRowid));
     }
   });
+  return ids;
+}
+
+/** Events stored after row `afterId`, oldest first, at most `limit` (the follower's read). */
+export function eventsAfter(state: StateDb, afterId: number, limit: number): AgentEvent[] {
+  const rows = state.stmt('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as unknown as Row[];
+  return rows.map(toEvent);
 }
 
 const LEVEL_RANK: Record<Level, number> = { debug: 0, info: 1, success: 1, warn: 2, error: 3 };
@@ -26,10 +36,33 @@ export interface EventQuery {
   readonly runId?: string;
   readonly ticketId?: string;
   readonly minLevel?: Level;
+  /** Exactly these levels (Recent activity: success, warn, error). */
+  readonly levels?: readonly Level[];
   readonly kinds?: readonly string[];
   readonly limit?: number;
   readonly olderThanMs?: number;
+  /** Only rows after this id: bounds how far back a search for rare rows reads. */
+  readonly afterId?: number;
+  /** Only rows before this id: the next older page of a search. */
+  readonly beforeId?: number;
+  /** Only these agents. */
+  readonly agents?: readonly string[];
+  /** Only events with a message (what the log pane shows). */
+  readonly said?: boolean;
+  /**
+   * Every word must appear in the line as shown (`[TAG] ✓ message`): in the message (any ASCII
+   * case), or in the agent's tag (`agents`) or the level's mark (`levels`) of that word.
+   */
+  readonly words?: readonly EventWord[];
 }
+
+export interface EventWord {
+  readonly text: string;
+  readonly agents: readonly string[];
+  readonly levels: readonly string[];
+}
+
+const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 interface Row {
   id: number;
@@ -65,6 +98,36 @@ export function queryEvents(state: StateDb, q: EventQuery = {}): AgentEvent[] {
     where.push(`level IN (${levels.map(() => '?').join(', ')})`);
     params.push(...levels);
   }
+  if (q.levels && q.levels.length > 0) {
+    where.push(`level IN (${q.levels.map(() => '?').join(', ')})`);
+    params.push(...q.levels);
+  }
+  if (q.afterId !== undefined && q.afterId > 0) {
+    where.push('id > ?');
+    params.push(q.afterId);
+  }
+  if (q.beforeId !== undefined) {
+    where.push('id < ?');
+    params.push(q.beforeId);
+  }
+  if (q.agents && q.agents.length > 0) {
+    where.push(`agent IN (${q.agents.map(() => '?').join(', ')})`);
+    params.push(...q.agents);
+  }
+  if (q.said) where.push("message <> ''");
+  for (const w of q.words ?? []) {
+    const alt = [`message LIKE ? ESCAPE '\\'`];
+    params.push(`%${likeEscape(w.text)}%`);
+    if (w.agents.length > 0) {
+      alt.push(`agent IN (${w.agents.map(() => '?').join(', ')})`);
+      params.push(...w.agents);
+    }
+    if (w.levels.length > 0) {
+      alt.push(`level IN (${w.levels.map(() => '?').join(', ')})`);
+      params.push(...w.levels);
+    }
+    where.push(`(${alt.join(' OR ')})`);
+  }
   if (q.kinds && q.kinds.length > 0) {
     where.push(`kind IN (${q.kinds.map(() => '?').join(', ')})`);
     params.push(...q.kinds);
@@ -72,7 +135,11 @@ export function queryEvents(state: StateDb, q: EventQuery = {}): AgentEvent[] {
   const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
   params.push(q.limit ?? 200);
   const rows = state.db.prepare(sql).all(...params) as unknown as Row[];
-  return rows.reverse().map((r) => ({
+  return rows.reverse().map(toEvent);
+}
+
+function toEvent(r: Row): AgentEvent {
+  return {
     id: r.id,
     ts: r.ts,
     runId: r.run_id ?? undefined,
@@ -83,7 +150,7 @@ export function queryEvents(state: StateDb, q: EventQuery = {}): AgentEvent[] {
     level: r.level as Level,
     message: r.message,
     data: parseJson(r.data_json, undefined),
-  }));
+  };
 }
 
 export function maxEventId(state: StateDb): number {

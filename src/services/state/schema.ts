@@ -247,6 +247,15 @@ CREATE INDEX ticket_events_ticket ON ticket_events (ticket_id, id);
 `,
   },
   {
+    version: 12,
+    name: 'events by level',
+    // Recent activity (successes, warnings, errors) and level searches over the stored history
+    // (`/level:error`, `logs --level error`) read the rows of those levels, not the whole table.
+    sql: `
+CREATE INDEX events_level_id ON events (level, id);
+`,
+  },
+  {
     version: 14,
     name: 'questions and handoffs',
     // What a run waits for besides an approval: one question to the admin (below the

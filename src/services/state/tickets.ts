@@ -14,7 +14,10 @@ export const TICKET_STATUSES = [
   'open',
   'in progress',
   'staged',
+  // Merged into the environment's branch, but no deploy command is configured for it: nothing ran.
+  'merged for staging',
   'deployed to staging',
+  'merged for production',
   'deployed to production',
   'rolled back',
   'closed',

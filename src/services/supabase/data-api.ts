@@ -9,6 +9,9 @@ export const EXPOSED_SCHEMAS: readonly string[] = ['public'];
 export const DATA_API_ROLES = ['anon', 'authenticated', 'service_role'] as const;
 export type DataApiRole = (typeof DATA_API_ROLES)[number];
 
+/** How a scan and a dry run say it, after the table's name. */
+export const NOT_IN_DATA_API = 'not visible to the Data API: no grant to anon, authenticated or service_role (required since 2026 for tables in exposed schemas)';
+
 export function isExposed(table: string): boolean {
   return EXPOSED_SCHEMAS.includes(table.split('.')[0] ?? 'public');
 }

@@ -55,6 +55,34 @@ export function resetDelayMs(value: string | null, now: number): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
+/**
+ * `pending`, or a rejection with the signal's reason as soon as it aborts. Node's fetch does not
+ * always honour an abort: a request queued on an origin whose earlier requests were aborted
+ * unanswered can stay pending after its signal fired, until the server drops the connection
+ * (seen with a platform that never answered three requests in a row). The timeout must not
+ * depend on that.
+ */
+export function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    pending.catch(() => undefined);
+    return Promise.reject(signal.reason as Error);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
+}
+
 export interface ResilientFetch {
   (request: Request): Promise<Response>;
   readonly rateLimit: Readonly<RateLimitState>;
@@ -108,7 +136,7 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
       else outer.addEventListener('abort', forward, { once: true });
       let response: Response;
       try {
-        response = await doFetch(new Request(request.clone(), { signal: timeout.signal }));
+        response = await untilAborted(doFetch(new Request(request.clone(), { signal: timeout.signal })), timeout.signal);
       } catch (error) {
         clearTimeout(timer);
         outer.removeEventListener('abort', forward);

@@ -1,19 +1,20 @@
 // A confirmation dialog: Cancel has the focus when it opens; a typed confirmation needs the
 // exact text (a ticket id) before any other button is accepted.
 import { Box, Text } from 'ink';
-import TextInput from 'ink-text-input';
 import type { DialogState } from '../state/ui-store.js';
 import { truncate } from '../format/text.js';
+import { LineInput } from './LineInput.js';
 
 export interface DialogViewProps {
   readonly dialog: DialogState;
   readonly width: number;
   readonly height: number;
   readonly active: boolean;
-  readonly onInput: (value: string) => void;
+  /** The cursor in the typed confirmation (null: at its end). */
+  readonly cursor: number | null;
 }
 
-export function DialogView({ dialog, width, height, active, onInput }: DialogViewProps) {
+export function DialogView({ dialog, width, height, active, cursor }: DialogViewProps) {
   const boxWidth = Math.min(width, Math.max(50, Math.min(90, width - 10)));
   const inner = boxWidth - 4;
   // Title, blank, body, [typed prompt + input], [error], blank, buttons; plus the border.
@@ -38,7 +39,7 @@ export function DialogView({ dialog, width, height, active, onInput }: DialogVie
             </Text>
             <Box>
               <Text color="yellow">{'> '}</Text>
-              <TextInput value={dialog.input} onChange={onInput} focus={active} />
+              <LineInput value={dialog.input} cursor={cursor} active={active} width={inner - 2} />
             </Box>
           </>
         ) : null}

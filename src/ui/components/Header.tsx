@@ -1,8 +1,7 @@
 // The top line: health light, active agents, queue size, last deployment, project and target.
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { AGENT_KINDS } from '../../commands/types.js';
-import { RESTING_AGENT } from '../../store/store.js';
+import { activeAgentsText } from '../../store/selectors.js';
 import type { DeckState } from '../../store/types.js';
 import { ago, truncate } from '../format/text.js';
 import { queueSize } from '../queue.js';
@@ -21,12 +20,9 @@ export function healthLight(health: DeckState['health']): HealthLight {
   return { color: 'green', label: unset ? `OK · ${unset} NOT CONFIGURED` : 'OPTIMAL' };
 }
 
-/** The specialists, as in the user's sketch (`Active Agents: 3/5`); the orchestrator is always there. */
-const SPECIALISTS = AGENT_KINDS.filter((k) => k !== 'orchestrator');
-
+/** Active agents out of all the agents the pane lists (one count, shared with the quit dialog and `status`). */
 export function activeAgents(s: DeckState): string {
-  const active = SPECIALISTS.filter((k) => !RESTING_AGENT.has(s.agents[k].state)).length;
-  return `${active}/${SPECIALISTS.length}`;
+  return activeAgentsText(s);
 }
 
 export function lastDeploymentText(s: DeckState, now: number): string {

@@ -3,7 +3,7 @@ import { Text } from 'ink';
 import { memo } from 'react';
 import type { DeckState } from '../../store/types.js';
 import { paint, truncate, fit, type Paint } from '../format/text.js';
-import { buildQueue, CLOSED_TICKET, type QueueItem } from '../queue.js';
+import { buildQueue, queueSize, CLOSED_TICKET, type QueueItem } from '../queue.js';
 import { Pane } from './Pane.js';
 
 const PRIORITY_PAINT: Record<string, Paint> = { urgent: 'red', high: 'yellow', normal: 'plain', low: 'gray' };
@@ -57,7 +57,9 @@ export const QueuePane = memo(function QueuePane({ deck, width, height, focused,
     if (focused && top + i === selected) return paint('inverse', fit(row.text, inner));
     return item.kind === 'approval' ? paint('bold', paint(row.paint, row.text)) : paint(row.paint, row.text);
   });
-  const info = `${approvals ? `${approvals} approval${approvals === 1 ? '' : 's'} waiting · ` : ''}${items.length} item${items.length === 1 ? '' : 's'}`;
+  // "open" is the header's Queue number (one function); the finished runs and closed tickets shown below them are not queued.
+  const open = queueSize(deck);
+  const info = `${approvals ? `${approvals} approval${approvals === 1 ? '' : 's'} waiting · ` : ''}${open} open${items.length > open ? ` · ${items.length - open} done` : ''}`;
   return (
     <Pane title="2 Queue" info={info} width={width} height={height} focused={focused}>
       <Text wrap="truncate">{rows.length ? rows.join('\n') : paint('gray', 'Nothing queued. Type @agent create ticket "..." to file one.')}</Text>

@@ -1,5 +1,7 @@
-// A titled full-body view of prepared lines (help, details) with app-managed scroll.
+// A titled full-body view of prepared lines (help, details) with app-managed scroll. The lines
+// come wrapped to the width (wrapLines), so a long path or command is shown whole.
 import { Text } from 'ink';
+import { wrapLine } from '../format/text.js';
 import { Pane } from './Pane.js';
 
 export interface ScrollViewProps {
@@ -24,4 +26,9 @@ export function ScrollView({ title, lines, scroll, width, height }: ScrollViewPr
       <Text wrap="truncate">{lines.slice(top, top + visible).join('\n')}</Text>
     </Pane>
   );
+}
+
+/** The overlay's lines wrapped to the inside of a pane `width` wide. */
+export function wrapLines(lines: readonly string[], width: number): string[] {
+  return lines.flatMap((l) => wrapLine(l, width - 2));
 }

@@ -42,11 +42,20 @@ function isWide(cp: number): boolean {
   );
 }
 
-/** Cuts plain text to at most `width` columns, ending with `…` when cut. */
+/** The start of an id (BUG-2026-001, RUN-0003, APR-0001) left at the end of a cut line. */
+const PART_ID = /\b(?:BUG|FEAT|TASK|RUN|APR)(?:-[\d-]*)?$/;
+
+/** A cut never leaves part of an id: the line ends before the id instead (ids are whole or absent). */
+function cutAt(kept: string): string {
+  const part = PART_ID.exec(kept);
+  return `${part ? kept.slice(0, part.index).trimEnd() : kept}…`;
+}
+
+/** Cuts plain text to at most `width` columns, ending with `…` when cut; never inside an id. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
   // Fast path: printable ASCII, one column a character.
-  if (/^[\x20-\x7e]*$/.test(text)) return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+  if (/^[\x20-\x7e]*$/.test(text)) return text.length <= width ? text : cutAt(text.slice(0, width - 1));
   let cols = 0;
   let out = '';
   // Control characters never reach the screen: shown as escapes (the rule headless output shares).
@@ -60,12 +69,46 @@ export function truncate(text: string, width: number): string {
         out = out.slice(0, out.length - last.length);
         cols -= isWide(last.codePointAt(0) ?? 0) ? 2 : 1;
       }
-      return `${out}…`;
+      return cutAt(out);
     }
     cols += w;
     out += ch;
   }
   return out;
+}
+
+/**
+ * A line as rows of at most `width` columns, broken at spaces where it can and inside a word (a
+ * path, a long id list) where it must: nothing is cut. A line that fits keeps its colours; a
+ * wrapped one is shown without them.
+ */
+export function wrapLine(text: string, width: number): string[] {
+  if (width <= 0) return [text];
+  const plain = stripAnsi(text);
+  if (columns(plain) <= width) return [text];
+  const rows: string[] = [];
+  let row = '';
+  let cols = 0;
+  for (const word of inert(plain).replaceAll('\t', ' ').split(/(?<= )/)) {
+    const w = columns(word);
+    if (cols + w > width && cols > 0) {
+      rows.push(row.trimEnd());
+      row = '';
+      cols = 0;
+    }
+    for (const ch of word) {
+      const c = isWide(ch.codePointAt(0) ?? 0) ? 2 : 1;
+      if (cols + c > width) {
+        rows.push(row);
+        row = '';
+        cols = 0;
+      }
+      row += ch;
+      cols += c;
+    }
+  }
+  if (row.trimEnd() !== '' || rows.length === 0) rows.push(row.trimEnd());
+  return rows;
 }
 
 /** Pads or cuts to exactly `width` columns. */

@@ -1,5 +1,6 @@
 // THE keymap: every key the dashboard answers, per mode. The dispatcher reads it to route keys and
 // the help overlay is generated from it, so what help says is what the keys do.
+import { EDIT_ACTIONS } from '../line-editor/actions.js';
 import type { Mode } from '../state/ui-store.js';
 
 export const ACTIONS = [
@@ -17,6 +18,7 @@ export const ACTIONS = [
   'pageDown',
   'pageUp',
   'open',
+  'outcome',
   'approve',
   'reject',
   'filter',
@@ -33,6 +35,12 @@ export const ACTIONS = [
   'applyFilter',
   'dialogToggle',
   'dialogPress',
+  // Line editing (readline's emacs keys) in the prompt, the filter and a typed confirmation.
+  ...EDIT_ACTIONS,
+  'deleteBack',
+  'eofOrDelete',
+  'yank',
+  'reverseSearch',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
@@ -44,7 +52,14 @@ export interface Binding {
   readonly keys: readonly string[];
   readonly action: ActionName;
   readonly help: string;
+  /** Listed in help once under its own heading rather than under every mode it works in. */
+  readonly group?: 'line';
 }
+
+/** The modes with a line of text to edit (the dialog's only when it asks to type a confirmation). */
+export const TEXT_MODES: readonly Mode[] = ['prompt', 'filter', 'dialog'];
+
+const line = (keys: readonly string[], action: ActionName, help: string): Binding => ({ modes: TEXT_MODES, keys, action, help, group: 'line' });
 
 export const BINDINGS: readonly Binding[] = [
   // Keys that work the same everywhere come first.
@@ -65,6 +80,7 @@ export const BINDINGS: readonly Binding[] = [
   { modes: ['normal'], keys: ['pgdn'], action: 'pageDown', help: 'Page down' },
   { modes: ['normal'], keys: ['pgup'], action: 'pageUp', help: 'Page up' },
   { modes: ['normal'], keys: ['enter'], action: 'open', help: 'Open the selected ticket or run' },
+  { modes: ['normal'], keys: ['o'], action: 'outcome', help: 'Show the last result whole (paths, the command to run next)' },
   { modes: ['normal'], keys: ['a'], action: 'approve', help: 'Approve the selected approval (asks first)' },
   { modes: ['normal'], keys: ['x'], action: 'reject', help: 'Reject the selected approval (asks first)' },
   { modes: ['normal'], keys: ['/'], action: 'filter', help: 'Filter logs: agent:<name> level:<level> or text' },
@@ -96,6 +112,24 @@ export const BINDINGS: readonly Binding[] = [
   { modes: ['detail'], keys: ['x'], action: 'reject', help: 'Reject the pending approval of this run' },
   { modes: ['help', 'detail'], keys: ['esc', 'q'], action: 'back', help: 'Close' },
   { modes: ['help'], keys: ['?', 'H'], action: 'back', help: 'Close' },
+  { modes: ['prompt'], keys: ['C-r'], action: 'reverseSearch', help: 'Search the history back (again: older match; Enter runs, Esc cancels)' },
+
+  // Last, so a mode's own use of a key (a dialog's ← →, the prompt's ↑ ↓) wins.
+  line(['C-a', 'home'], 'lineStart', 'Start of the line'),
+  line(['C-e', 'end'], 'lineEnd', 'End of the line'),
+  line(['C-b', 'left'], 'charLeft', 'Back one character'),
+  line(['C-f', 'right'], 'charRight', 'Forward one character'),
+  line(['M-b', 'C-left', 'M-left'], 'wordLeft', 'Back one word'),
+  line(['M-f', 'C-right', 'M-right'], 'wordRight', 'Forward one word'),
+  line(['backspace'], 'deleteBack', 'Delete the character before the cursor'),
+  line(['delete'], 'deleteForward', 'Delete the character under the cursor'),
+  line(['C-d'], 'eofOrDelete', 'Delete under the cursor; on an empty line, leave'),
+  line(['C-u'], 'killLineStart', 'Cut to the start of the line'),
+  line(['C-k'], 'killLineEnd', 'Cut to the end of the line'),
+  line(['C-w'], 'killWordBack', 'Cut the word before the cursor (up to a space)'),
+  line(['M-backspace'], 'killWordBackAlnum', 'Cut back to the start of a word'),
+  line(['M-d'], 'killWordForward', 'Cut to the end of the word'),
+  line(['C-y'], 'yank', 'Paste the last cut'),
 ];
 
 /** Finds the binding for a key in a mode; the first one listed wins. */

@@ -4,7 +4,8 @@
 import { formatEvent, formatTime } from '../../services/events/format.js';
 import type { Level } from '../../services/events/types.js';
 import type { LogLine } from '../../store/types.js';
-import { isEmptyFilter, matchesFilter, parseFilter, type LogFilter } from './filter.js';
+import type { FoundLogs } from '../state/ui-store.js';
+import { isEmptyFilter, matchesFilter, parseFilter, type LogFilter } from '../../services/events/filter.js';
 import { paint, truncate, type Paint } from '../format/text.js';
 
 export const LEVEL_PAINT: Record<Level, Paint> = {
@@ -32,15 +33,18 @@ export function filterLines(lines: readonly LogLine[], filter: LogFilter): reado
 }
 
 /**
- * The lines the filter text keeps. The controller (the store's newest lines) and the log pane
- * (its throttled copy) both ask on every keystroke, so an answer is kept per lines array.
+ * The lines the filter text keeps: with `found` (the filter applied, history searched), the stored
+ * matches and then the live lines that arrived since. The controller (the store's newest lines) and
+ * the log pane (its throttled copy) both ask on every keystroke, so an answer is kept per lines array.
  */
-const filtered = new WeakMap<readonly LogLine[], { text: string; result: readonly LogLine[] }>();
-export function filterLogs(lines: readonly LogLine[], text: string): readonly LogLine[] {
+const filtered = new WeakMap<readonly LogLine[], { text: string; found: FoundLogs | null; result: readonly LogLine[] }>();
+export function filterLogs(lines: readonly LogLine[], text: string, found: FoundLogs | null = null): readonly LogLine[] {
+  const history = found && found.filter === text ? found : null;
   const hit = filtered.get(lines);
-  if (hit && hit.text === text) return hit.result;
-  const result = filterLines(lines, parseFilter(text));
-  filtered.set(lines, { text, result });
+  if (hit && hit.text === text && hit.found === history) return hit.result;
+  const filter = parseFilter(text);
+  const result = history ? [...history.lines, ...filterLines(lines.slice(indexOfId(lines, history.liveFrom) + 1), filter)] : filterLines(lines, filter);
+  filtered.set(lines, { text, found: history, result });
   return result;
 }
 

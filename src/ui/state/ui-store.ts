@@ -1,5 +1,6 @@
 // UI-only state of the dashboard (modes, focus, scroll, filter, dialog, prompt), kept in one small
 // vanilla store so the keymap dispatcher can change it without reaching into components.
+import type { LogLine } from '../../store/types.js';
 import { createStore } from 'zustand/vanilla';
 
 export const MODES = ['normal', 'prompt', 'filter', 'dialog', 'help', 'detail'] as const;
@@ -46,7 +47,8 @@ export interface DialogState extends Dialog {
 }
 
 export interface Detail {
-  readonly kind: 'ticket' | 'run';
+  /** A ticket, a run, or the last command's result shown whole (`o`; id is empty). */
+  readonly kind: 'ticket' | 'run' | 'outcome';
   readonly id: string;
 }
 
@@ -79,11 +81,18 @@ export interface UiState {
   /** The log filter, and the id of the current match (n/N), or null. */
   readonly filter: string;
   readonly match: number | null;
+  /** The filter's matches in the stored history, loaded when the filter was applied (Enter). */
+  readonly found: FoundLogs | null;
   /** The log pane fills the body (`L`). */
   readonly logsMaximized: boolean;
   readonly prompt: string;
-  /** Bumped when the prompt value is set from outside the text input, to reset its cursor. */
-  readonly promptRev: number;
+  /**
+   * The cursor in the line being edited (prompt, filter or typed confirmation: one at a time);
+   * null puts it at the end, where a line set from outside leaves it.
+   */
+  readonly cursor: number | null;
+  /** Ctrl+R: the text searched for, the history entry it matched, and the line before the search. */
+  readonly search: { readonly query: string; readonly index: number | null; readonly original: string } | null;
   readonly promptError: string | null;
   readonly promptHint: string | null;
   readonly history: readonly string[];
@@ -105,6 +114,22 @@ export interface UiState {
   readonly inputReady: boolean;
 }
 
+/**
+ * Stored lines a filter matched when applied, newest `limit` of them. They carry ids below 1 (in
+ * their order), so with the live lines after `liveFrom` they make one list in id order for the
+ * pane, the scroll and n/N; the store's own ids say nothing about rows written elsewhere.
+ */
+export interface FoundLogs {
+  readonly filter: string;
+  readonly lines: readonly LogLine[];
+  /** The newest live line id when the history was searched: later matches come from the store. */
+  readonly liveFrom: number;
+  /** More stored lines match than were loaded: scrolling to the top loads the next older page. */
+  readonly more: boolean;
+  /** The db row id of the oldest loaded match (where the next page starts). */
+  readonly oldestRow: number;
+}
+
 export type UiStore = ReturnType<typeof createUiStore>;
 
 export function createUiStore(history: readonly string[] = [], inputReady = true) {
@@ -116,9 +141,11 @@ export function createUiStore(history: readonly string[] = [], inputReady = true
     logAnchor: null,
     filter: '',
     match: null,
+    found: null,
     logsMaximized: false,
     prompt: '',
-    promptRev: 0,
+    cursor: null,
+    search: null,
     promptError: null,
     promptHint: null,
     history,

@@ -101,7 +101,7 @@ describe('status', () => {
     expect(text).toContain(`analyze ticket ${ticket}`);
     expect(text).toMatch(new RegExp(`${ticket}\\s+open\\s+\\d{2}:\\d{2}:\\d{2}\\s+normal\\s+login page returns 500`));
     expect(text).toContain(`deploy ${ticket} to production`);
-    expect(text).toMatch(new RegExp(`Last deployment: DEPLOY-${year}-\\d+ ${ticket} to staging: running`));
+    expect(text).toMatch(new RegExp(`Last deployment: DEPLOY-${year}-\\d+ ${ticket}: deploying to staging \\(`));
 
     const data = r.data as { tickets: { id: string }[]; approvals: unknown[]; lastDeployment: { env: string } };
     expect(data.tickets.map((x) => x.id)).toEqual([ticket]);

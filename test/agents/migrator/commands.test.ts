@@ -78,7 +78,7 @@ insert into public.customers (email) select 'c' || g || '@example.com' from gene
     const r = await run('migrate execute --dry-run');
     expect(r.message).toMatch(/^Dry run successful/);
     expect(r.status).toBe('done');
-    expect(r.message).toMatch(/^Dry run successful - 0 errors, 2 migration\(s\), .+, 2000 rows affected$/);
+    expect(r.message).toMatch(/^Dry run successful - 0 errors, 2 migration\(s\), .+, 2000 rows affected(; 2 table\(s\) not visible to the Data API)?$/);
     expect(r.lines).toContain('    + relation table public.notes rls=false force=false');
     expect(r.lines?.some((l) => l.startsWith('✓ supabase/migrations/20250101000000_customers.sql: 2 statement(s) in'))).toBe(true);
     expect(t.lines()).toContain('[MIGRATOR] ✓ Impact: 2000 rows affected');
@@ -336,8 +336,10 @@ describe('migrate --ticket', () => {
     expect(existsSync(join(t.root, 'supabase'))).toBe(false);
     expect(git(tree, 'status', '--porcelain')).toBe('');
     expect(git(tree, 'log', '-1', '--format=%s')).toMatch(/^Migration \d{14}: create table prefs/);
-    // The project itself has nothing pending: the migration comes with the ticket's deploy.
-    expect((await t.engine.dispatch('migrate execute --dry-run', { initiator: 'you' })).message).toBe('No migrations in supabase/migrations');
+    // The project itself has nothing pending: the dry run takes the ticket's worktree, where the migration is.
+    const dry = await t.engine.dispatch('migrate execute --dry-run', { initiator: 'you' });
+    expect(dry.message).toMatch(/^Dry run successful - 0 errors, 1 migration\(s\)/);
+    expect(dry.lines?.[0]).toBe(`nothing pending in the project; dry-running ${id}'s staged migrations (worktree ${tree}/)`);
     const empty = await t.engine.dispatch(`generate migration fill_me_in --ticket ${id}`, { initiator: 'you' });
     expect(empty.message).toMatch(new RegExp(`^Created empty migration /\\S+_${id}/supabase/migrations/\\d{14}_fill_me_in\\.sql`));
   });

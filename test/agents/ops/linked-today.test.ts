@@ -139,6 +139,60 @@ const FAULTS: readonly [string, Fault][] = [
   ['422', { kind: 'status', status: 422, times: 20 }],
 ];
 
+/**
+ * The commands that change the platform: each asks first (or, for a replica, answers at once);
+ * the failure is injected after the approval was filed, so it meets the change itself.
+ */
+const CHANGES: readonly (readonly [line: string, confirm: string | null])[] = [
+  ['backup restore 102', '102'],
+  [`backup pitr restore --time ${new Date(1_763_500_000 * 1000).toISOString()}`, REF],
+  ['db replicas create --region eu-west-2', null],
+  [`db replicas delete ${REF}-rr-eu-west-2-abc`, null],
+  ['db config set work_mem=8MB', null],
+  ['network restrictions add 203.0.113.9/32', null],
+  ['network restrictions rm 10.0.0.0/8', null],
+];
+
+const CHANGE_FAULTS: readonly [string, Fault][] = [
+  ...FAULTS,
+  ['429 beyond retries', { kind: 'status', status: 429, times: 50, resetSeconds: 120 }],
+  ['5xx', { kind: 'status', status: 503, times: 20 }],
+  ['no answer', { kind: 'timeout', times: 20 }],
+  ['dropped connection', { kind: 'drop', times: 20 }],
+];
+
+describe('every change to the platform fails in one clear line, and nothing says it happened', () => {
+  it.each(CHANGES.flatMap(([line, confirm]) => CHANGE_FAULTS.map(([name, fault]) => [line, name, confirm, fault] as const)))(
+    '%s on %s',
+    async (line, _name, confirm, fault) => {
+      if (line.startsWith('db replicas delete')) {
+        const id = `${REF}-rr-eu-west-2-abc`;
+        const primary = linked.fake.state.pooler[0] as Record<string, unknown>;
+        linked.fake.state.pooler.push({ ...primary, identifier: id, database_type: 'READ_REPLICA', db_host: `${id}.pooler.supabase.com` });
+      }
+      const first = await run(line);
+      let r: CommandResult;
+      if (first.status === 'waiting_approval') {
+        linked.fake.inject(fault);
+        r = await run(`approve ${first.approvalId}${confirm ? ` --confirm ${confirm}` : ''}`);
+      } else {
+        // Answers without an approval: run it again with the fault in place.
+        expect(first.ok, first.message).toBe(true);
+        linked.fake.reset();
+        linked.fake.inject(fault);
+        r = await run(line);
+      }
+      expect(r.ok, r.message).toBe(false);
+      expect(['failed', 'incomplete']).toContain(r.status);
+      const message = r.message.replace(/^Approved \S+; /, '');
+      expect(message).not.toContain('\n');
+      expect(message).toMatch(/failed \(HTTP \d{3}|rate limited|Supabase platform had an error|no answer|could not reach|timed out|refused/);
+      expect(message).not.toMatch(/restored|removed|applied|changed|created/i);
+      expect(JSON.stringify(r)).not.toContain(linked.fake.token);
+    },
+  );
+});
+
 describe('every remote command fails in one clear line', () => {
   it.each(REMOTE.flatMap((line) => FAULTS.map(([name, fault]) => [line, name, fault] as const)))('%s on %s', async (line, _name, fault) => {
     linked.fake.inject(fault);

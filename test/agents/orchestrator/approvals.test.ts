@@ -141,6 +141,18 @@ describe('approvals', () => {
     expect(await t!.engine.dispatch(`resume ${runId}`, you)).toMatchObject({ status: 'waiting_approval', approvalId: 'APR-0002' });
   });
 
+  it('gives the same exact approve line, with the typed confirmation, in the request and in the reminder', async () => {
+    setup({ approvals: { ttlMinutes: 0.005 } }); // 300 ms
+    expect(await t!.engine.dispatch(parsed(patch, { id: 'BUG-2026-001' }), you)).toMatchObject({ status: 'waiting_approval', approveLine: 'approve APR-0001 --confirm BUG-2026-001' });
+    await sleep(250);
+    t!.engine.checkApprovals();
+    const hint = '(`approve APR-0001 --confirm BUG-2026-001` or `reject APR-0001`)';
+    expect(t!.events.filter((e) => e.kind === 'approval' && e.message.endsWith(hint)).map((e) => e.message.split(':')[0])).toEqual([
+      'approval APR-0001 needed',
+      'Reminder',
+    ]);
+  });
+
   it('refuses to approve an approval whose time ran out before the watcher saw it', async () => {
     setup({ approvals: { ttlMinutes: 0.001 } });
     await t!.engine.dispatch(parsed(deployish, { env: 'production' }), you);

@@ -7,6 +7,7 @@ import { ensureIgnoreRules, stagedDirPath, stamp } from '../../../src/agents/sta
 import { getStaged, removeStaged, ensureStaged, inWorktree } from '../../../src/agents/stage/worktrees.js';
 import { listDeployments } from '../../../src/agents/stage/deployments.js';
 import { listAudit } from '../../../src/services/state/audit.js';
+import { getTicket, ticketEvents } from '../../../src/services/state/tickets.js';
 import { openTarget } from '../../../src/services/postgres/index.js';
 import { ensureHistory, readHistory, recordApplied } from '../../../src/agents/migrator/history.js';
 import { buildSampleApp, type SampleApp } from '../../fixtures/sample-app/build.js';
@@ -155,6 +156,9 @@ describe('StageAgent on the sample app', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ env: 'staging', status: 'succeeded', branch: `agentdeck/${id}` });
     expect(listAudit(t.state).some((a) => a.action === 'deploy staging' && a.target === id && a.result === 'succeeded')).toBe(true);
+    // A deploy command ran: the ticket is deployed there, and its lifecycle says so.
+    expect(getTicket(t.state, id)?.status).toBe('deployed to staging');
+    expect(ticketEvents(t.state, id).at(-1)?.note).toBe(`${rows[0]!.id}: deployed to staging`);
 
     const twice = await run(`deploy staging --ticket ${id}`);
     expect(twice.message).toContain('nothing to deploy');

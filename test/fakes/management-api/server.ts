@@ -115,10 +115,8 @@ export async function startFakeManagementApi(options: { polls?: number } = {}): 
       });
       const fault = takeFault(op, method);
       if (fault?.kind === 'timeout') {
-        // Never answers; like a proxy that gives up, it drops the connection after a while (the
-        // client's own timeout has long fired by then).
-        const socket = req.socket;
-        setTimeout(() => socket.destroy(), 3_000).unref();
+        // Never answers and never drops the connection (closing the fake ends it): the client's
+        // own timeout must end the call, whatever Node's fetch does with the hung socket.
         return;
       }
       if (fault?.kind === 'drop') {

@@ -8,6 +8,7 @@ import { notify, notifierFor, startNotifications } from '../../../src/services/e
 import { emlTransport, toEml } from '../../../src/services/email/eml.js';
 import { listOutbox } from '../../../src/services/email/outbox-store.js';
 import { renderNotification } from '../../../src/services/email/templates.js';
+import { approvalHint } from '../../../src/commands/defs/runs.js';
 import { emailSettings } from '../../../src/services/email/config.js';
 import type { OutboxEmail } from '../../../src/services/email/types.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -41,7 +42,7 @@ async function settle(stop: () => void, notifier: { idle(ms?: number): Promise<v
 describe('bus events become emails', () => {
   it('a pending approval, a failed run and a finished deployment: one email each, even when repeated', async () => {
     const { notifier, stop } = startNotifications({ state, project: project(root), bus });
-    const approval = { approval: { id: 'APR-0007', runId: 'run-1', summary: 'deploy BUG-2026-001 to production', status: 'pending', target: 'production', tool: 'deploy' } };
+    const approval = { approval: { id: 'APR-0007', runId: 'run-1', summary: 'deploy BUG-2026-001 to production', status: 'pending', target: 'production', tool: 'deploy', confirmText: 'BUG-2026-001', detail: ['  a1b2c3 Fix estimate persistence'] } };
     bus.emit({ agent: 'orchestrator', runId: 'run-1', kind: 'approval', level: 'warn', message: 'Approval APR-0007 waiting', data: approval });
     bus.emit({ agent: 'orchestrator', runId: 'run-1', kind: 'approval', level: 'warn', message: 'Approval APR-0007 waiting', data: approval });
     bus.emit({ agent: 'orchestrator', runId: 'run-1', kind: 'approval', level: 'success', message: 'Approved', data: { approval: { ...approval.approval, status: 'approved' } } });
@@ -57,13 +58,29 @@ describe('bus events become emails', () => {
       ['deployment_finished', '[agentdeck] Deployment DEP-0003 to staging finished', 'sent'],
       ['run_failed', '[agentdeck] Run run-2 failed: deploy BUG-2026-001 to staging', 'sent'],
     ]);
-    expect(rows[0]!.text).toContain('@agent approve APR-0007');
+    // The exact line that works (with the typed confirmation production asks for), as the console shows it.
+    expect(rows[0]!.text).toContain('`approve APR-0007 --confirm BUG-2026-001` or `reject APR-0007`');
+    expect(rows[0]!.text).toContain(approvalHint('APR-0007', 'BUG-2026-001'));
+    expect(rows[0]!.html).toContain('approve APR-0007 --confirm BUG-2026-001');
+    expect(rows[0]!.text).toContain('\n  a1b2c3 Fix estimate persistence\n');
     expect(rows[1]!.text).toContain('Link: https://staging.example.com');
     expect(rows[2]!.text).toContain('tests failed (3 of 120)');
     // The notifier tells the log what it did.
     bus.flush();
     const lines = (state.db.prepare("SELECT message FROM events WHERE kind = 'log'").all() as { message: string }[]).map((r) => r.message);
     expect(lines.filter((l) => l.startsWith('Email written to '))).toHaveLength(3);
+  });
+
+  it('a deploy that only merged (no deploy command) is mailed as merged, never as a finished deployment', async () => {
+    const { notifier, stop } = startNotifications({ state, project: project(root), bus });
+    const summary = 'BUG-2026-001 merged into staging; no deploy command configured for staging (set deploy.staging in agentdeck.config.json)';
+    bus.emit({ agent: 'stage', runId: 'run-5', kind: 'deployment', level: 'warn', message: 'merged', data: { deployment: { id: 'DEP-0005', env: 'staging', status: 'merged', ticketId: 'BUG-2026-001', ts: 1 }, summary } });
+    await settle(stop, notifier);
+    const [row] = listOutbox(state);
+    expect(row!.subject).toBe('[agentdeck] Deployment DEP-0005 to staging only merged (nothing deployed)');
+    expect(row!.text).toContain(summary);
+    expect(row!.text).toContain('Status: merged');
+    expect(row!.text).not.toContain('finished');
   });
 
   it('after an emergency rollback, the incident report carries the written report and what the run did', async () => {

@@ -5,7 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureLocalServer, findRunning, liveUsers, localServerPaths, releaseLease, stopLocalServer } from '../../../src/services/postgres/local-server.js';
+import { ensureLocalServer, findRunning, forgetBootstrapMark, liveUsers, localServerPaths, releaseLease, stopLocalServer } from '../../../src/services/postgres/local-server.js';
+import { openLocalScratch } from '../../../src/services/postgres/local-db.js';
 import { localDbCheck } from '../../../src/services/health/checks/local-db.js';
 import { pidAlive } from '../../../src/services/process.js';
 import { bundleEntry } from '../../helpers/bundle.js';
@@ -136,6 +137,40 @@ describe('the local PostgreSQL server', { timeout: 120_000 }, () => {
     const again = await ensureLocalServer(root);
     expect(again.pid).not.toBe(process.pid);
     expect((await query<{ one: number }>(again.url(), 'select 1 as one'))[0]!.one).toBe(1);
+  });
+
+  it('a restart trusts a current bootstrap mark; a forgotten mark (after a restore) has the target checked and brought up to date', async () => {
+    const root = project();
+    const server = await ensureLocalServer(root);
+    const marks = await query<{ datname: string; mark: string | null }>(
+      server.url('template1'),
+      `select datname, shobj_description(oid, 'pg_database') as mark from pg_database where datname in ('postgres', 'agentdeck_empty') order by 1`,
+    );
+    expect(marks.map((m) => m.datname)).toEqual(['agentdeck_empty', 'postgres']);
+    for (const m of marks) expect(m.mark).toMatch(/^agentdeck supabase bootstrap v\d+$/);
+    // What restoring an archive made without the bootstrap leaves: no auth schema.
+    await query(server.url('postgres'), 'drop schema auth cascade');
+    await forgetBootstrapMark(server.url('postgres'));
+    const after = await query<{ mark: string | null }>(server.url('template1'), `select shobj_description(oid, 'pg_database') as mark from pg_database where datname = 'postgres'`);
+    expect(after[0]!.mark).toBeNull();
+    await stopLocalServer(root);
+    const again = await ensureLocalServer(root);
+    const fn = await query<{ n: number }>(again.url('postgres'), `select count(*)::int as n from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'auth' and p.proname = 'uid'`);
+    expect(fn[0]!.n).toBe(1);
+  });
+
+  it('scratch copies skip waiting for the disk on commit; the target does not', async () => {
+    const root = project();
+    const server = await ensureLocalServer(root);
+    const scratch = await openLocalScratch(root, 'target');
+    try {
+      const s = await scratch.query<{ synchronous_commit: string }>('show synchronous_commit');
+      expect(s.rows[0]!.synchronous_commit).toBe('off');
+    } finally {
+      await scratch.close();
+    }
+    const t = await query<{ synchronous_commit: string }>(server.url('postgres'), 'show synchronous_commit');
+    expect(t[0]!.synchronous_commit).toBe('on');
   });
 
   it('stops after the idle period once the last user is gone', async () => {

@@ -98,6 +98,8 @@ describe('the pg target', () => {
       create index deals_stage_idx on crm.deals (stage);
       alter table crm.deals enable row level security;
       create policy owners on crm.deals for select to public using (owner = 1);
+      create policy frozen on crm.deals as restrictive for update to public using (stage = 'lead') with check (stage = 'lead');
+      create policy everything on crm.deals to public using (true);
       create view crm.open_deals as select * from crm.deals where stage = 'lead';
       create function crm.touch() returns trigger language plpgsql as $$ begin return new; end $$;
       create trigger deals_touch before update on crm.deals for each row execute function crm.touch();
@@ -109,7 +111,11 @@ describe('the pg target', () => {
     expect([...kinds].sort()).toEqual(['column', 'constraint', 'function', 'index', 'policy', 'relation', 'schema', 'trigger', 'type']);
     expect(diff.added).toContain('relation table crm.deals rls=true force=false');
     expect(diff.added).toContain('type crm.stage enum(lead,won)');
-    expect(diff.added).toContain('policy crm.deals owners cmd=r permissive=true roles=public using (owner = 1)');
+    // Policies read as CREATE POLICY says them, not as pg_policy's codes (cmd=w, permissive=f).
+    expect(diff.added).toContain('policy crm.deals owners as permissive for SELECT to public using (owner = 1)');
+    expect(diff.added).toContain("policy crm.deals frozen as restrictive for UPDATE to public using (stage = 'lead'::crm.stage) check (stage = 'lead'::crm.stage)");
+    expect(diff.added).toContain('policy crm.deals everything as permissive for ALL to public using true');
+    expect(diff.added.join('\n')).not.toMatch(/cmd=|permissive=/);
     expect(describeDiff(diff)[0]).toMatch(/^\+ /);
     await db.exec('drop schema crm cascade');
     expect(sameCatalog(before, await snapshotCatalog(db))).toBe(true);

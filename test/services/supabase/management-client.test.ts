@@ -271,6 +271,22 @@ describe('rate limits, retries and timeouts', () => {
     expect((await retrying.sslEnforcement()).appliedSuccessfully).toBe(true);
   });
 
+  it('times out on its own even when the fetch under it ignores the abort', async () => {
+    // A fetch that never settles, whatever its signal does: the timeout alone must end the call.
+    const { p } = api({ timeoutMs: 150, readRetries: 0, fetch: () => new Promise<Response>(() => undefined) });
+    const err = await failure(p.listBackups());
+    expect(err.code).toBe('timeout');
+    expect(err.message).toMatch(/within 150 ms/);
+  });
+
+  it('several calls in a row to a platform that never answers each end at their timeout', async () => {
+    const { p } = api({ timeoutMs: 150, readRetries: 1, backoffMs: 10 });
+    for (const call of [() => p.listBackups(), () => p.sslEnforcement(), () => p.listBackups(), () => p.getNetworkRestrictions()]) {
+      fake.inject({ kind: 'timeout', times: 2 });
+      expect((await failure(call())).code).toBe('timeout');
+    }
+  });
+
   it('retries a GET over a dropped connection; a POST reports it', async () => {
     fake.inject({ kind: 'drop' });
     const { p } = api();

@@ -1,7 +1,10 @@
 // The log filter typed after `/`: `agent:<name>` and `level:<level>` (comma lists allowed) keep
 // lines of those agents or levels; every other word must appear in the line (any case).
 import { AGENT_KINDS, AGENT_NAMES, AGENT_TAGS, type AgentKind } from '../../commands/types.js';
-import type { AgentEvent, Level } from '../../services/events/types.js';
+import type { StateDb } from '../state/db.js';
+import { levelAtLeast, queryEvents, type EventQuery } from '../state/events.js';
+import { LEVEL_MARK } from './format.js';
+import type { AgentEvent, Level } from './types.js';
 
 const LEVELS: readonly Level[] = ['debug', 'info', 'success', 'warn', 'error'];
 
@@ -61,4 +64,34 @@ export function matchesFilter(f: LogFilter, e: Pick<AgentEvent, 'agent' | 'level
   if (f.words.length === 0) return true;
   const lower = line.toLowerCase();
   return f.words.every((w) => lower.includes(w));
+}
+
+/**
+ * The filter as a query of the stored events: the one translation the dashboard's history search
+ * and the `logs` command share, so `agent:migrator level:error` and `logs migrator --level error`
+ * find the same lines. A word matches as in matchesFilter: in the message, or in the `[TAG]` or
+ * the level mark of the line as shown. (SQLite folds ASCII case only, so a word with non-ASCII
+ * capitals can find fewer stored lines than on screen.)
+ */
+export function filterQuery(f: LogFilter): EventQuery {
+  return {
+    said: true,
+    ...(f.agents ? { agents: [...f.agents] } : {}),
+    ...(f.levels ? { levels: [...f.levels] } : {}),
+    words: f.words.map((w) => ({
+      text: w,
+      agents: AGENT_KINDS.filter((k) => `[${AGENT_TAGS[k]}]`.toLowerCase().includes(w)),
+      levels: LEVELS.filter((l) => LEVEL_MARK[l].trim() !== '' && LEVEL_MARK[l].includes(w)),
+    })),
+  };
+}
+
+/** The newest `limit` stored events the filter keeps, oldest first. */
+export function searchEvents(state: StateDb, f: LogFilter, options: { limit: number; runId?: string; beforeId?: number }): AgentEvent[] {
+  return queryEvents(state, { ...filterQuery(f), limit: options.limit, ...(options.runId ? { runId: options.runId } : {}), ...(options.beforeId !== undefined ? { beforeId: options.beforeId } : {}) });
+}
+
+/** `--level <min>` as the filter's level set: that level and the ones above it. */
+export function levelsFrom(min: Level): ReadonlySet<Level> {
+  return new Set(LEVELS.filter((l) => levelAtLeast(l, min)));
 }
