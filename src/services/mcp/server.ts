@@ -5,7 +5,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, GetPromptRequestSchema, ListPromptsRequestSchema, ListToolsRequestSchema, McpError, ErrorCode, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { getPrompt, listPrompts } from './prompts.js';
 import type { Command } from '../../commands/define.js';
 import type { ParsedCommand } from '../../commands/types.js';
 import type { CommandResult } from '../../agents/types.js';
@@ -58,13 +59,19 @@ export function createMcpServer(deps: McpDeps): Server {
   const server = new Server(
     { name: SERVER_NAME, version: deps.version ?? '0.1.0' },
     {
-      capabilities: { tools: {} },
+      capabilities: { tools: {}, prompts: {} },
       instructions:
         'agentdeck runs the project\'s agents (tickets, fixes, migrations, staging, deployments, backups). ' +
         'Tools that need an approval return a pending approval id; a person approves it in the agentdeck console.',
     },
   );
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: definitions }));
+  server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: listPrompts() }));
+  server.setRequestHandler(GetPromptRequestSchema, (request) => {
+    const prompt = getPrompt(request.params.name, request.params.arguments ?? {});
+    if (!prompt) throw new McpError(ErrorCode.InvalidParams, `no prompt "${request.params.name}" (prompts: ${listPrompts().map((p) => p.name).join(', ')})`);
+    return prompt;
+  });
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const name = request.params.name;
     const command = byName.get(name);

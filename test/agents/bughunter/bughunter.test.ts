@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { CommandResult } from '../../../src/agents/types.js';
 import type { AgentRuntime, ModelRequest } from '../../../src/agents/runtime/types.js';
+import { EDIT_JSON_SCHEMA, PLAN_JSON_SCHEMA } from '../../../src/agents/pipeline/plan.js';
 import { countBySeverity, findingLines, sortFindings, type Finding } from '../../../src/agents/bughunter/findings.js';
 import { keywords } from '../../../src/agents/bughunter/evidence.js';
 import { parseTscOutput } from '../../../src/agents/bughunter/tsc.js';
@@ -120,13 +121,17 @@ function scriptedRuntime(requests: ModelRequest[]): AgentRuntime {
     hasModel: true,
     async run(request) {
       requests.push(request);
-      if (request.outputSchema) {
+      // The planned run's plan: BugHunter fixes it, sure of what is asked.
+      if (request.outputSchema === PLAN_JSON_SCHEMA) {
+        return { status: 'done', text: 'planned', structured: { summary: 'fix the discount in estimateTotal', confidence: 97, specialists: [{ agent: 'bughunter', deliverable: 'the fix with a test' }] }, costUsd: 0.01 };
+      }
+      if (request.outputSchema && request.outputSchema !== EDIT_JSON_SCHEMA) {
         return { status: 'done', text: 'tax applied to the discount', structured: { rootCause: 'estimateTotal applies tax to the discount', confidence: 97, files: ['lib/estimates.ts'] }, costUsd: 0.01 };
       }
       if (request.agent === 'bughunter') {
         const file = join(request.cwd, 'lib/estimates.ts');
         writeFileSync(file, readFileSync(file, 'utf8').replace(' - discount * (1 + taxRate)', ' - discount'));
-        return { status: 'done', text: 'fixed', costUsd: 0.02 };
+        return { status: 'done', text: 'fixed', structured: { summary: 'the discount is no longer taxed' }, costUsd: 0.02 };
       }
       if (request.prompt.includes('broken')) return { status: 'failed', text: 'the model gave up', costUsd: null };
       writeFileSync(join(request.cwd, 'lib/portal.ts'), "export const portal = 'oauth2';\n");
@@ -182,7 +187,8 @@ function probingRuntime(decisions: Record<string, boolean>[]): AgentRuntime {
     name: 'claude',
     hasModel: true,
     async run(request, io) {
-      if (request.outputSchema) return { status: 'done', text: 'x', structured: { rootCause: 'x' }, costUsd: null };
+      if (request.outputSchema === PLAN_JSON_SCHEMA) return { status: 'done', text: 'x', structured: { summary: 'x', confidence: 99, specialists: [{ agent: 'bughunter', deliverable: 'x' }] }, costUsd: null };
+      if (request.outputSchema && request.outputSchema !== EDIT_JSON_SCHEMA) return { status: 'done', text: 'x', structured: { rootCause: 'x' }, costUsd: null };
       const ask = async (file_path: string): Promise<boolean> => (await io.requestPermission({ tool: 'Write', input: { file_path } })).allow;
       decisions.push({
         inside: await ask(join(request.cwd, 'lib/estimates.ts')),
@@ -214,7 +220,7 @@ describe('model edits outside the staged worktree', () => {
     const created = await run('create ticket "Estimate totals wrong with discount" --kind bug');
     const bug = /BUG-\d{4}-\d{3}/.exec(created.message)?.[0] as string;
     const fix = await run(`fix ticket ${bug}`);
-    expect(fix.message).toBe('probed');
+    expect(fix.message).toContain('probed');
     expect(decisions).toEqual([{ inside: true, sibling: false, above: false }]);
   });
 });
