@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_APPROVAL_POLICY } from '../../../src/commands/types.js';
-import { DEFAULT_CONCURRENCY, parseConfig } from '../../../src/services/config/schema.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_REPAIR_ROUNDS, parseConfig } from '../../../src/services/config/schema.js';
 
 function errors(input: unknown): string[] {
   const r = parseConfig(input, 'fallback');
@@ -19,7 +19,7 @@ describe('parseConfig', () => {
         build: null,
         deploy: { staging: [], production: [] },
         approvals: { policy: DEFAULT_APPROVAL_POLICY, ttlMinutes: 1440 },
-        agents: { concurrency: DEFAULT_CONCURRENCY },
+        agents: { concurrency: DEFAULT_CONCURRENCY, repairRounds: DEFAULT_REPAIR_ROUNDS },
         email: { to: [], from: null, subjectPrefix: '[agentdeck]' },
         maintenance: { on: [], off: [] },
       },
@@ -80,6 +80,14 @@ describe('parseConfig', () => {
       ]),
     );
     expect(lines).toHaveLength(12);
+  });
+
+  it('takes 0 to 10 repair rounds and says so for anything else', () => {
+    const r = parseConfig({ agents: { repairRounds: 0 } });
+    expect(r.ok && r.config.agents.repairRounds).toBe(0);
+    for (const bad of [11, 1.5, -1, 'three']) {
+      expect(errors({ agents: { repairRounds: bad } })[0]).toMatch(/agents\.repairRounds.*expected a whole number of repair rounds from 0 to 10/);
+    }
   });
 
   it('rejects a file that is not an object', () => {
