@@ -49,9 +49,16 @@ export function resolveTarget(ctx: CommandContext): OpsTarget {
   const key = `${config.baseUrl} ${config.ref}`;
   let rateLimit = rateLimits.get(key);
   if (!rateLimit) rateLimits.set(key, (rateLimit = { limit: null, remaining: null, resetAt: null }));
-  // SUPABASE_API_TIMEOUT_MS: the time one call may take (slow links; tests), else the client's default.
+  // SUPABASE_API_TIMEOUT_MS: the time one call may take (slow links; tests), else the client's
+  // default; SUPABASE_API_BACKOFF_MS: the first wait before a retry (doubles each time), else 500 ms.
   const timeout = Number(env.SUPABASE_API_TIMEOUT_MS);
-  const client = createManagementClient(config, { signal: ctx.signal, rateLimit, ...(Number.isInteger(timeout) && timeout > 0 ? { timeoutMs: timeout } : {}) });
+  const backoff = Number(env.SUPABASE_API_BACKOFF_MS);
+  const client = createManagementClient(config, {
+    signal: ctx.signal,
+    rateLimit,
+    ...(Number.isInteger(timeout) && timeout > 0 ? { timeoutMs: timeout } : {}),
+    ...(Number.isInteger(backoff) && backoff > 0 ? { backoffMs: backoff } : {}),
+  });
   return { kind: 'linked', ref: client.projectRef(), client, api: platform(client), env };
 }
 

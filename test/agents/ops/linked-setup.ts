@@ -6,7 +6,7 @@ import type { CommandResult } from '../../../src/agents/types.js';
 import { startFakeManagementApi, type FakeManagementApi } from '../../fakes/management-api/server.js';
 import { makeContext, type TestContext } from '../../helpers/context.js';
 
-const VARS = ['SUPABASE_ACCESS_TOKEN', 'SUPABASE_PROJECT_REF', 'SUPABASE_DB_URL', 'DATABASE_URL', 'SUPABASE_API_URL', 'AGENTDECK_OPS_TARGET', 'AGENTDECK_POLL_MS', 'SUPABASE_API_TIMEOUT_MS'];
+const VARS = ['SUPABASE_ACCESS_TOKEN', 'SUPABASE_PROJECT_REF', 'SUPABASE_DB_URL', 'DATABASE_URL', 'SUPABASE_API_URL', 'AGENTDECK_OPS_TARGET', 'AGENTDECK_POLL_MS', 'SUPABASE_API_TIMEOUT_MS', 'SUPABASE_API_BACKOFF_MS'];
 
 export interface LinkedSetup {
   readonly fake: FakeManagementApi;
@@ -25,7 +25,7 @@ export function useLinkedProject(env: Record<string, string> = {}): LinkedSetup 
     process.env.SUPABASE_ACCESS_TOKEN = setup.fake.token;
     process.env.SUPABASE_PROJECT_REF = setup.fake.ref;
     process.env.AGENTDECK_POLL_MS = '5';
-    for (const k of ['SUPABASE_DB_URL', 'DATABASE_URL', 'AGENTDECK_OPS_TARGET', 'SUPABASE_API_TIMEOUT_MS']) delete process.env[k];
+    for (const k of ['SUPABASE_DB_URL', 'DATABASE_URL', 'AGENTDECK_OPS_TARGET', 'SUPABASE_API_TIMEOUT_MS', 'SUPABASE_API_BACKOFF_MS']) delete process.env[k];
     Object.assign(process.env, env);
     setup.t = makeContext({ agent: 'ops', secrets: [setup.fake.token] });
     setup.run = (line) => setup.t.engine.dispatch(line, { initiator: 'you' });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Fault } from '../../fakes/management-api/server.js';
 import { useLinkedProject } from './linked-setup.js';
 
-const linked = useLinkedProject({ SUPABASE_API_TIMEOUT_MS: '300' });
+const linked = useLinkedProject({ SUPABASE_API_TIMEOUT_MS: '300', SUPABASE_API_BACKOFF_MS: '5' });
 
 describe('a platform that never answers', () => {
   it.each([

@@ -9,7 +9,7 @@ import type { Fault } from '../../fakes/management-api/server.js';
 import { useLinkedProject } from './linked-setup.js';
 
 const REF = 'abcdefghijklmnopqrst';
-const linked = useLinkedProject({ SUPABASE_API_TIMEOUT_MS: '300' });
+const linked = useLinkedProject({ SUPABASE_API_TIMEOUT_MS: '300', SUPABASE_API_BACKOFF_MS: '5' });
 const run = (line: string): Promise<CommandResult> => linked.run(line);
 
 async function approved(line: string): Promise<CommandResult> {

@@ -83,7 +83,7 @@ describe('parseConfig', () => {
   });
 
   it('takes 0 to 10 repair rounds and says so for anything else', () => {
-    const r = parseConfig({ agents: { repairRounds: 0 } });
+    const r = parseConfig({ agents: { repairRounds: 0 } }, 'fallback');
     expect(r.ok && r.config.agents.repairRounds).toBe(0);
     for (const bad of [11, 1.5, -1, 'three']) {
       expect(errors({ agents: { repairRounds: bad } })[0]).toMatch(/agents\.repairRounds.*expected a whole number of repair rounds from 0 to 10/);
