@@ -224,6 +224,35 @@ describe('model', () => {
   });
 });
 
+describe('the state db check', () => {
+  it('runs SQLite\'s quick check off the main thread, so the dashboard keeps answering keys meanwhile', async () => {
+    const { dir, cleanup: done } = tempDir('agentdeck-health-state-');
+    try {
+      const check = healthChecks().find((c) => c.id === 'state')!;
+      const pending = check.run({ target: { root: dir, env: {} } } as never);
+      // A check that blocked the thread would have settled before this callback could run.
+      let turned = false;
+      setImmediate(() => (turned = true));
+      const result = await pending;
+      expect(turned).toBe(true);
+      expect(result.status).toBe('ok');
+      expect(result.detail).toMatch(/state\.db \(0 tickets\)$/);
+    } finally {
+      done();
+    }
+  });
+
+  it('says what the quick check found in a damaged db', async () => {
+    const { dir, cleanup: done } = tempDir('agentdeck-health-state-');
+    try {
+      const { quickCheck } = await import('../../../src/services/health/checks/state.js');
+      expect(await quickCheck(join(dir, 'missing.db'))).toMatch(/^quick_check could not run: /);
+    } finally {
+      done();
+    }
+  });
+});
+
 describe('config and state', () => {
   it('reports an invalid config with its first mistake, and a broken state db', async () => {
     const { dir, cleanup: done } = tempDir('agentdeck-health-bad-');
