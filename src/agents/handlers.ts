@@ -11,6 +11,7 @@ const MODULES: Record<AgentKind, readonly Loader[]> = {
     () => import('./orchestrator/commands-core.js'),
     () => import('./orchestrator/commands-runs.js'),
     () => import('./orchestrator/commands-questions.js'),
+    () => import('./orchestrator/commands-costs.js'),
     () => import('./notify/commands.js'),
   ],
   bughunter: [() => import('./bughunter/commands.js')],

@@ -17,7 +17,7 @@ const PLAN = [
   'backup restore', 'backup schedule list', 'backup schedule create', 'backup pitr restore', 'db replicas list',
   'db replicas create', 'db replicas delete', 'db config set', 'network restrictions list', 'network restrictions add',
   'network restrictions rm', 'security policies list', 'security audit', 'mcp tools', 'mcp call',
-  'discard',
+  'discard', 'costs',
 ];
 
 const AGENT_OF: Record<string, string> = {
@@ -34,7 +34,7 @@ const AGENT_OF: Record<string, string> = {
 const QUERIES = [
   'status', 'logs', 'health', 'help', 'dashboard', 'review', 'audit verify', 'migrate status', 'backup list', 'backup get',
   'backup schedule list', 'db replicas list', 'network restrictions list', 'security policies list', 'security audit',
-  'system status', 'system logs', 'mcp tools',
+  'system status', 'system logs', 'mcp tools', 'costs',
 ];
 // Controls of runs that already exist (or of all of them): they act at once and open no run.
 

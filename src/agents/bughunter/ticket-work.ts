@@ -1,5 +1,6 @@
 // A ticket's analysis, fix and verification. The root cause and the change itself are the
 // model's work: without a model runtime they stop at needs_model, evidence and worktree ready.
+import { recordModelUse } from '../runtime/usage.js';
 import { hasModel } from '../codesmith/generate.js';
 import { engineOf } from '../orchestrator/internals.js';
 import { ensureStaged, onlyInWorktree, requireStaged } from '../stage/worktrees.js';
@@ -23,7 +24,7 @@ function evidenceLines(e: Evidence): string[] {
 
 async function askModel(ctx: CommandContext, cwd: string, prompt: string, edit: boolean) {
   const engine = engineOf(ctx);
-  return engine.runtime.run(
+  const result = await engine.runtime.run(
     {
       agent: 'bughunter',
       cwd,
@@ -37,6 +38,8 @@ async function askModel(ctx: CommandContext, cwd: string, prompt: string, edit: 
       requestPermission: onlyInWorktree(cwd, edit),
     },
   );
+  recordModelUse(engine.state, ctx.runId, result);
+  return result;
 }
 
 export async function analyze(ctx: CommandContext, id: string): Promise<CommandResult> {

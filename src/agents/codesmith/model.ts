@@ -1,4 +1,5 @@
 // Free-form generation through the model runtime, working inside the ticket's staged worktree.
+import { recordModelUse } from '../runtime/usage.js';
 import { commitAll } from '../../services/git/git.js';
 import { clipRedacted } from '../../services/secrets/redact.js';
 import { engineOf } from '../orchestrator/internals.js';
@@ -24,6 +25,7 @@ export async function runModelGeneration(ctx: CommandContext, request: string, t
       requestPermission: onlyInWorktree(staged.path),
     },
   );
+  recordModelUse(engine.state, ctx.runId, result);
   if (result.status !== 'done') {
     return { ok: false, status: result.status === 'needs_model' ? 'needs_model' : 'failed', message: result.text, error: { code: result.status, message: result.text } };
   }

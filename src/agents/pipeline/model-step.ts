@@ -10,8 +10,9 @@ import { stepCommit, withStepTrailer } from '../../services/git/step-commit.js';
 import { getKv, setKv } from '../../services/state/kv.js';
 import { engineOf } from '../orchestrator/internals.js';
 import { AnswerPending, askQuestion, questionOfStep } from '../orchestrator/questions-repo.js';
-import { getRun, updateRun } from '../orchestrator/runs-repo.js';
+import { getRun } from '../orchestrator/runs-repo.js';
 import { onlyInWorktree } from '../stage/worktrees.js';
+import { recordModelUse } from '../runtime/usage.js';
 import { CommandError, type CommandContext, type Phase } from '../types.js';
 import { NO_MODEL_LINE } from '../runtime/deterministic.js';
 
@@ -132,13 +133,7 @@ export async function runModelStep(ctx: CommandContext, s: ModelStepSpec): Promi
         onSession: (id) => setKv(engine.state, sessionKey(info.id), id),
       },
     );
-    const run = getRun(engine.state, runId);
-    if (result.sessionId || result.costUsd !== null) {
-      updateRun(engine.state, runId, {
-        sessionId: result.sessionId ?? run?.sessionId ?? null,
-        costUsd: result.costUsd === null ? (run?.costUsd ?? null) : (run?.costUsd ?? 0) + result.costUsd,
-      });
-    }
+    recordModelUse(engine.state, runId, result);
     if (result.status === 'needs_model') throw new CommandError('needs_model', `${s.agent}: ${result.text}`);
     if (result.status === 'failed') throw new CommandError('model_failed', `${s.agent} could not finish ${s.key}: ${result.text}`);
     const commit = s.edits ? await commitStep(s.cwd, s.agent, s.key, info.id) : null;

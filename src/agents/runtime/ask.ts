@@ -4,7 +4,8 @@ import { CommandError } from '../types.js';
 import type { CommandContext } from '../types.js';
 import { engineOf } from '../orchestrator/internals.js';
 import { requestToolApproval } from '../orchestrator/tool-approval.js';
-import { getRun, updateRun } from '../orchestrator/runs-repo.js';
+import { getRun } from '../orchestrator/runs-repo.js';
+import { recordModelUse } from './usage.js';
 import type { ModelRequest, ModelResult } from './types.js';
 import { DEFAULT_ALLOWED_TOOLS } from './types.js';
 
@@ -28,13 +29,7 @@ export async function askModel(ctx: CommandContext, request: AskRequest): Promis
       requestPermission: (p) => requestToolApproval(ctx, p),
     },
   );
-  if (ctx.runId && (result.sessionId || result.costUsd !== null)) {
-    const before = run?.costUsd ?? null;
-    updateRun(engine.state, ctx.runId, {
-      sessionId: result.sessionId ?? run?.sessionId ?? null,
-      costUsd: result.costUsd === null ? before : (before ?? 0) + result.costUsd,
-    });
-  }
+  recordModelUse(engine.state, ctx.runId, result);
   if (result.status === 'needs_model') throw new CommandError('needs_model', `${ctx.agent}: ${result.text}`);
   if (result.status === 'failed') throw new CommandError('model_failed', `the model could not finish: ${result.text}`);
   return result;

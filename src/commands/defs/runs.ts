@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { arg, defineCommand, flag } from '../define.js';
 import { ENVIRONMENTS, type Environment } from './deploy.js';
-import { plainId, restText } from './shared.js';
+import { outputFlag, plainId, restText } from './shared.js';
 
 const APPROVE_TARGET = 'optional words "deploy to staging" or "deploy to production"';
 
@@ -142,4 +142,19 @@ export const completeStep = defineCommand({
   approval: null,
   mode: 'run',
   control: true,
+});
+
+export const costs = defineCommand({
+  id: 'costs',
+  args: [],
+  flags: [
+    flag('days', 'number', z.number().int().min(1).max(366).default(7), { description: 'How many days back, today included', accepts: 'a whole number of days from 1 to 366', placeholder: '<n>' }),
+    outputFlag,
+  ],
+  summary: 'What the model runs cost',
+  help: 'Adds up the cost the model reported for each run over the last days: in total, per day, per agent and per ticket. Runs that used a model whose account reports no cost (a Claude subscription) are counted as n/a, never as free.',
+  examples: ['costs', 'costs --days 30 --output json'],
+  agent: 'orchestrator',
+  approval: null,
+  mode: 'query',
 });

@@ -84,6 +84,9 @@ describe('the planned run of a ticket', { timeout: 180_000 }, () => {
     const worktree = (r.data as { worktree: string }).worktree;
     expect(readFileSync(join(worktree, 'lib/estimates.ts'), 'utf8')).toContain('export const cents = 100;');
     expect(app.git('status', '--porcelain')).toBe('');
+    // Plan, root cause, edit and repair each reported $0.01: the run's cost is their sum.
+    const costs = await run('costs --days 1');
+    expect((costs.data as { tickets: { key: string; usd: number }[] }).tickets.find((g) => g.key === bug)?.usd).toBeCloseTo(0.04, 10);
   });
 
   it('ends needs_manual with what still fails and the worktree when the repairs run out', async () => {
