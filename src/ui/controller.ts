@@ -14,7 +14,7 @@ import { isEmptyFilter, parseFilter, type LogFilter } from '../services/events/f
 import { filterLogs, indexOfId, revealAnchor, scrollAnchor, windowOf } from './logs/view.js';
 import { buildQueue, ticketOf, type QueueItem } from './queue.js';
 import { pushHistory, type HistoryFile } from './state/history.js';
-import { PANES, type Dialog, type DialogState, type FoundLogs, type Mode, type PaneId, type UiState, type UiStore } from './state/ui-store.js';
+import { FILTER_EDITED, PANES, type Dialog, type DialogState, type FoundLogs, type Mode, type PaneId, type UiState, type UiStore } from './state/ui-store.js';
 
 /** The engine as the dashboard uses it. */
 export interface DashboardEngine {
@@ -56,6 +56,19 @@ export interface ControllerOptions {
 
 /** How many stored matches a filter loads. */
 export const HISTORY_MATCHES = 2000;
+
+/**
+ * A page of stored matches (db ids, oldest first) put above the ones loaded. They take ids below
+ * the loaded ones (all below 1), so loaded pages and live lines stay one list in id order.
+ */
+function withOlderPage(loaded: readonly LogLine[], page: readonly LogLine[], oldestRow: number): Pick<FoundLogs, 'lines' | 'more' | 'oldestRow'> {
+  const top = loaded[0]?.id ?? 1;
+  return {
+    lines: [...page.map((l, i) => ({ ...l, id: top - page.length + i })), ...loaded],
+    more: page.length >= HISTORY_MATCHES,
+    oldestRow: page[0]?.id ?? oldestRow,
+  };
+}
 
 const PAGE_MIN = 1;
 const LINE_BREAK = /\r\n|\r|\n/;
@@ -138,14 +151,8 @@ export function createController(o: ControllerOptions): InputActions & {
       set({ found: { ...found, more: false } });
       return;
     }
-    const top = found.lines[0]?.id ?? 1;
     set({
-      found: {
-        ...found,
-        lines: [...older.map((l, i) => ({ ...l, id: top - older.length + i })), ...found.lines],
-        more: older.length >= HISTORY_MATCHES,
-        oldestRow: older[0]?.id ?? found.oldestRow,
-      },
+      found: { ...found, ...withOlderPage(found.lines, older, found.oldestRow) },
       notice: `${(found.lines.length + older.length).toLocaleString('en-US')} stored matches loaded${older.length >= HISTORY_MATCHES ? '; scroll up for older' : ''}`,
     });
   };
@@ -513,13 +520,7 @@ export function createController(o: ControllerOptions): InputActions & {
       // Applied, the filter searches the whole stored history, not only the lines in memory.
       const logs = deck.getState().logs;
       const stored = o.searchHistory(f, HISTORY_MATCHES);
-      const found: FoundLogs = {
-        filter: text,
-        lines: stored.map((l, i) => ({ ...l, id: i - stored.length + 1 })),
-        liveFrom: logs.at(-1)?.id ?? 0,
-        more: stored.length >= HISTORY_MATCHES,
-        oldestRow: stored[0]?.id ?? 0,
-      };
+      const found: FoundLogs = { filter: text, liveFrom: logs.at(-1)?.id ?? 0, ...withOlderPage([], stored, 0) };
       const n = stored.length;
       set({
         mode: 'normal',
@@ -564,7 +565,7 @@ export function createController(o: ControllerOptions): InputActions & {
       if (lines.length > 1) enterLines(lines);
       else set({ prompt: value, promptError: null, historyIndex: null, cursor: null });
     },
-    setFilter: (value) => set({ filter: value, match: null, found: null, logAnchor: null, cursor: null }),
+    setFilter: (value) => set({ filter: value, cursor: null, ...FILTER_EDITED }),
     setDialogInput: (value) => {
       const d = get().dialog;
       if (d) set({ dialog: { ...d, input: value, error: null }, cursor: null });

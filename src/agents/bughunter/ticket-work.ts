@@ -22,20 +22,20 @@ function evidenceLines(e: Evidence): string[] {
   ];
 }
 
-async function askModel(ctx: CommandContext, cwd: string, prompt: string, edit: boolean) {
+/** Asks the model for the root cause, read only (the fix itself is the planned run's). */
+async function askRootCause(ctx: CommandContext, prompt: string) {
   const engine = engineOf(ctx);
   const result = await engine.runtime.run(
     {
       agent: 'bughunter',
-      cwd,
+      cwd: ctx.root,
       prompt,
-      ...(edit ? { allowedTools: ['Read', 'Glob', 'Grep', 'Edit', 'Write'] } : {}),
-      ...(edit ? {} : { outputSchema: { type: 'object', properties: { rootCause: { type: 'string' }, confidence: { type: 'number' }, files: { type: 'array', items: { type: 'string' } } }, required: ['rootCause'] } }),
+      outputSchema: { type: 'object', properties: { rootCause: { type: 'string' }, confidence: { type: 'number' }, files: { type: 'array', items: { type: 'string' } } }, required: ['rootCause'] },
     },
     {
       signal: ctx.signal,
       emit: (e) => engine.bus.emit({ ...e, agent: 'bughunter' }),
-      requestPermission: onlyInWorktree(cwd, edit),
+      requestPermission: onlyInWorktree(ctx.root, false),
     },
   );
   recordModelUse(engine.state, ctx.runId, result);
@@ -52,11 +52,9 @@ export async function analyze(ctx: CommandContext, id: string): Promise<CommandR
   if (!hasModel(ctx)) {
     return { ...needsModel(`the root cause of ${ticket.id}`), data: { evidence }, lines };
   }
-  const answer = await askModel(
+  const answer = await askRootCause(
     ctx,
-    ctx.root,
     `Ticket ${ticket.id}: ${ticket.title}\n${ticket.description}\n\nEvidence:\n${lines.join('\n')}\n\nFind the root cause. Answer with rootCause, confidence (0-100) and the files involved.`,
-    false,
   );
   if (answer.status !== 'done') return { ok: false, status: answer.status === 'needs_model' ? 'needs_model' : 'failed', message: answer.text, data: { evidence }, lines, error: { code: answer.status, message: answer.text } };
   const structured = (answer.structured ?? {}) as { rootCause?: string; confidence?: number; files?: string[] };

@@ -53,10 +53,6 @@ export function pendingOfRun(state: StateDb, runId: string): QuestionRow | null 
   return r ? toQuestion(r) : null;
 }
 
-export function listPendingQuestions(state: StateDb): QuestionRow[] {
-  return (state.db.prepare("SELECT * FROM questions WHERE status = 'pending' ORDER BY asked_at").all() as Raw[]).map(toQuestion);
-}
-
 export interface NewQuestion {
   readonly runId: string;
   readonly stepKey: string;

@@ -62,6 +62,9 @@ export interface EventWord {
   readonly levels: readonly string[];
 }
 
+/** `column IN (?, ?, ...)` for `values`. */
+const inList = (column: string, values: readonly unknown[]): string => `${column} IN (${values.map(() => '?').join(', ')})`;
+
 const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 interface Row {
@@ -95,11 +98,11 @@ export function queryEvents(state: StateDb, q: EventQuery = {}): AgentEvent[] {
   }
   if (q.minLevel) {
     const levels = (Object.keys(LEVEL_RANK) as Level[]).filter((l) => levelAtLeast(l, q.minLevel as Level));
-    where.push(`level IN (${levels.map(() => '?').join(', ')})`);
+    where.push(inList('level', levels));
     params.push(...levels);
   }
   if (q.levels && q.levels.length > 0) {
-    where.push(`level IN (${q.levels.map(() => '?').join(', ')})`);
+    where.push(inList('level', q.levels));
     params.push(...q.levels);
   }
   if (q.afterId !== undefined && q.afterId > 0) {
@@ -111,7 +114,7 @@ export function queryEvents(state: StateDb, q: EventQuery = {}): AgentEvent[] {
     params.push(q.beforeId);
   }
   if (q.agents && q.agents.length > 0) {
-    where.push(`agent IN (${q.agents.map(() => '?').join(', ')})`);
+    where.push(inList('agent', q.agents));
     params.push(...q.agents);
   }
   if (q.said) where.push("message <> ''");
@@ -119,17 +122,17 @@ export function queryEvents(state: StateDb, q: EventQuery = {}): AgentEvent[] {
     const alt = [`message LIKE ? ESCAPE '\\'`];
     params.push(`%${likeEscape(w.text)}%`);
     if (w.agents.length > 0) {
-      alt.push(`agent IN (${w.agents.map(() => '?').join(', ')})`);
+      alt.push(inList('agent', w.agents));
       params.push(...w.agents);
     }
     if (w.levels.length > 0) {
-      alt.push(`level IN (${w.levels.map(() => '?').join(', ')})`);
+      alt.push(inList('level', w.levels));
       params.push(...w.levels);
     }
     where.push(`(${alt.join(' OR ')})`);
   }
   if (q.kinds && q.kinds.length > 0) {
-    where.push(`kind IN (${q.kinds.map(() => '?').join(', ')})`);
+    where.push(inList('kind', q.kinds));
     params.push(...q.kinds);
   }
   const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;

@@ -1,7 +1,7 @@
 // The line-editing actions of the keymap, on whichever line has the keyboard: the prompt, the log
 // filter, or a dialog's typed confirmation (one at a time, so one cursor). Ctrl+R searches the
 // prompt's persisted history the way readline's reverse-i-search does.
-import type { UiState } from '../state/ui-store.js';
+import { FILTER_EDITED, type UiState } from '../state/ui-store.js';
 import { edits, printable, type EditName } from './line.js';
 
 const LINE_BREAK = /\r\n|\r|\n/;
@@ -50,7 +50,7 @@ export function lineActions(h: LineHooks) {
         write: (text, cursor) => h.set({ prompt: text, cursor, promptError: null, ...(text !== s.prompt ? { historyIndex: null } : {}) }),
       };
     }
-    if (s.mode === 'filter') return { text: s.filter, multiline: false, write: (text, cursor) => h.set({ filter: text, cursor, match: null, found: null, logAnchor: null }) };
+    if (s.mode === 'filter') return { text: s.filter, multiline: false, write: (text, cursor) => h.set({ filter: text, cursor, ...FILTER_EDITED }) };
     const d = s.dialog;
     if (s.mode === 'dialog' && d?.typed !== undefined) {
       return { text: d.input, multiline: false, write: (text, cursor) => h.set({ dialog: { ...d, input: text, error: null }, cursor }) };

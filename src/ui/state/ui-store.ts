@@ -130,6 +130,12 @@ export interface FoundLogs {
   readonly oldestRow: number;
 }
 
+/**
+ * What editing the filter text resets with it: the current match, the stored matches of the text
+ * that was applied, and the scroll (a new text is applied, and searched, with Enter).
+ */
+export const FILTER_EDITED = { match: null, found: null, logAnchor: null } as const;
+
 export type UiStore = ReturnType<typeof createUiStore>;
 
 export function createUiStore(history: readonly string[] = [], inputReady = true) {
