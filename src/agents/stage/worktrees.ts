@@ -3,7 +3,7 @@
 // base branch) lives in the state db's kv table; one made before (under ./staged/) whose record
 // is missing is found again through `git worktree list`.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { PermissionDecision, PermissionRequest } from '../runtime/types.js';
 import { CommandError, type CommandContext } from '../types.js';
@@ -98,6 +98,20 @@ async function linkDependencies(root: string, path: string): Promise<void> {
   }
 }
 
+/**
+ * Next.js's generated route types (`.next/types`, written by `next dev`, `build` or `typegen`): the
+ * `next-env.d.ts` of Next 15.5+ imports them, and the app's own layouts use their global
+ * `LayoutProps`/`PageProps`, so without them the app's `tsc` fails in a worktree on files nobody
+ * changed. Copied (small, and the worktree may add routes) only where git ignores them.
+ */
+async function copyGeneratedTypes(root: string, path: string): Promise<void> {
+  const from = join(root, '.next', 'types');
+  const to = join(path, '.next', 'types');
+  if (!existsSync(from) || existsSync(to)) return;
+  if ((await gitRaw(path, ['check-ignore', '-q', '.next/types/'])).code !== 0) return;
+  cpSync(from, to, { recursive: true });
+}
+
 /** Local env files the app's tests read; copied only where git ignores them, so never committed. */
 const ENV_FILES = ['.env', '.env.local', '.env.test', '.env.test.local', '.env.development', '.env.development.local'];
 
@@ -134,6 +148,7 @@ export async function ensureStaged(ctx: CommandContext, ticketId: string): Promi
     : ['worktree', 'add', '-b', branch, path, baseSha];
   if (!added) await git(ctx.root, args, { signal: ctx.signal });
   await linkDependencies(ctx.root, path);
+  await copyGeneratedTypes(ctx.root, path);
   await copyEnvFiles(ctx.root, path);
   const staged: Staged = { ticketId, path, branch, base, baseSha, createdAt: new Date().toISOString() };
   saveStaged(ctx, staged, ticketId);

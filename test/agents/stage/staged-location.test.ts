@@ -4,7 +4,7 @@
 // whatever form its .gitignore gives the rule.
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { stagedBase, shownPath } from '../../../src/agents/stage/layout.js';
 import { ensureStaged, getStaged } from '../../../src/agents/stage/worktrees.js';
@@ -45,6 +45,17 @@ describe('staged worktrees', () => {
       expect(t.lines()).toContain(`[STAGE] ✓ Created staged environment: ${staged.path}/`);
     },
   );
+
+  it("gets Next.js's generated route types, which the app's next-env.d.ts imports, and stays clean", async () => {
+    const { app, t, ticket } = open();
+    const types = 'type LayoutProps<Route extends string> = { params: Promise<Record<string, string>>; children: unknown; route?: Route };\n';
+    mkdirSync(join(app.root, '.next', 'types'), { recursive: true });
+    writeFileSync(join(app.root, '.next', 'types', 'routes.d.ts'), types);
+    expect(app.git('status', '--porcelain')).toBe('');
+    const { staged } = await ensureStaged(t.ctx, ticket);
+    expect(readFileSync(join(staged.path, '.next', 'types', 'routes.d.ts'), 'utf8')).toBe(types);
+    expect(app.git('-C', staged.path, 'status', '--porcelain')).toBe('');
+  });
 
   it('is keyed by the project: two checkouts of one app get different places', () => {
     const a = buildNextApp();
