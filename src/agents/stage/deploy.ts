@@ -3,7 +3,7 @@
 // recorded in the deployments table. Production waits for an approval typed as the ticket id.
 import { CommandError, type CommandContext, type CommandResult, type StepInfo } from '../types.js';
 import { runProcess, describeExit, succeeded } from '../../services/exec/run.js';
-import { appEnv, failureLabel, resolveArgv, runTests, summarizeTests, type TestRunResult } from '../../services/exec/test-runner.js';
+import { appEnv, failureLabel, resolveArgv, runTests, summarizeTests, testOutcome, type TestRunResult } from '../../services/exec/test-runner.js';
 import { branchExists, commitsAhead, git, gitRaw } from '../../services/git/git.js';
 import { appendAudit } from '../../services/state/audit.js';
 import { stepCommit, withStepTrailer } from '../../services/git/step-commit.js';
@@ -135,12 +135,14 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
   }
 
   let testSummary: string | null = null;
+  let testsShowed: string | null = null;
   if (options.hotfix) {
     stage.log('warn', `Hotfix: tests skipped for ${ticketId}`);
   } else {
     // Keyed by the commit: a test result belongs to the sha it ran on.
     const tests = await ctx.step('VALIDATE', `tests ${ticketId} at ${short}`, () => runStagedTests(ctx, staged));
     testSummary = summarizeTests(tests);
+    testsShowed = testOutcome(tests);
     if (!tests.ok) {
       const names = tests.failures.slice(0, 5).map(failureLabel);
       stage.log('error', `Tests failed: ${testSummary}; not deploying ${ticketId}`, { failures: tests.failures });
@@ -157,14 +159,15 @@ export async function deployTicket(ctx: CommandContext, ticketId: string, env: D
   }
 
   if (env === 'production' || policyRequires(ctx, 'stagingDeployment')) {
-    // Bound to the commit and its test result: the merge below takes exactly this sha.
+    // Bound to the commit and what its tests showed (not how long they took): the merge below
+    // takes exactly this sha, and asking again for the same one finds the same approval.
     await ctx.requireApproval({
       tool: options.hotfix ? 'emergency deploy hotfix' : 'deploy',
       args: { ticket: ticketId, env },
       target: env,
       summary: `${options.hotfix ? 'Hotfix: deploy (tests skipped)' : 'Deploy'} ${ticketId} to ${env}: merge ${short} (${staged.branch}) into ${target}`,
       confirmText: env === 'production' ? ticketId : undefined,
-      bind: { commit: head, tests: testSummary ?? 'skipped (hotfix)' },
+      bind: { commit: head, tests: testsShowed ?? 'skipped (hotfix)' },
       detail: await diffStat(staged.path, staged.baseSha, head),
       changes: async (previous) => (previous.commit ? [`new changes since ${previous.commit.slice(0, 12)}:`, ...(await diffStat(staged.path, previous.commit, head))] : []),
     });

@@ -273,8 +273,16 @@ export function failureLabel(f: TestFailure): string {
 
 /** "3 passed, 1 failed in 1.2 s" */
 export function summarizeTests(r: TestRunResult): string {
+  if (r.spawnError || r.timedOut) return testOutcome(r);
+  return `${testOutcome(r)} in ${(r.durationMs / 1000).toFixed(1)} s`;
+}
+
+/**
+ * What a test run showed, without how long it took: what an approval binds to, so the same tests
+ * passing on the same commit again are the same action (their timing differs every run).
+ */
+export function testOutcome(r: TestRunResult): string {
   if (r.spawnError) return `could not start ${r.argv.join(' ')} (${r.spawnError})`;
   if (r.timedOut) return `timed out after ${(r.durationMs / 1000).toFixed(1)} s`;
-  const counts = r.passed !== null || r.failed !== null ? `${r.passed ?? 0} passed, ${r.failed ?? 0} failed` : `exit code ${r.exitCode}`;
-  return `${counts} in ${(r.durationMs / 1000).toFixed(1)} s`;
+  return r.passed !== null || r.failed !== null ? `${r.passed ?? 0} passed, ${r.failed ?? 0} failed` : `exit code ${r.exitCode}`;
 }

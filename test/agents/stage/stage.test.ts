@@ -184,6 +184,9 @@ describe('StageAgent on the sample app', () => {
     expect(waiting.status).toBe('waiting_approval');
     const approval = waiting.approvalId ?? /APR-\d+/.exec(waiting.message)?.[0];
     expect(approval).toBeTruthy();
+    // Asked again, the tests run again (taking another time): still the same action, the same approval.
+    const again = await run(`deploy production --ticket ${id}`);
+    expect(again.message).toContain(`Waiting for approval ${approval} (the same action`);
 
     const untyped = await run(`approve ${approval}`);
     expect(untyped.ok).toBe(false);

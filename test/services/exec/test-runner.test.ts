@@ -13,6 +13,7 @@ import {
   runTests,
   summarizeTests,
   testFilesFor,
+  testOutcome,
   wholeSuite,
   type TestRunResult,
 } from '../../../src/services/exec/test-runner.js';
@@ -154,6 +155,13 @@ describe('runTests on a real node --test project', () => {
     expect(summarizeTests({ ...base, spawnError: 'ENOENT' })).toBe('could not start x (ENOENT)');
     expect(summarizeTests({ ...base, timedOut: true })).toBe('timed out after 1.5 s');
     expect(summarizeTests({ ...base, exitCode: 2 })).toBe('exit code 2 in 1.5 s');
+  });
+
+  it('says what a run showed without its time, so two runs with the same result read the same', () => {
+    const run: TestRunResult = { ok: true, argv: ['x'], exitCode: 0, passed: 4, failed: 0, failures: [], durationMs: 1500, timedOut: false, tail: [] };
+    expect(testOutcome(run)).toBe('4 passed, 0 failed');
+    expect(testOutcome({ ...run, durationMs: 2730 })).toBe(testOutcome(run));
+    expect(summarizeTests({ ...run, durationMs: 2730 })).toBe('4 passed, 0 failed in 2.7 s');
   });
 });
 
