@@ -527,7 +527,10 @@ export function createController(o: ControllerOptions): InputActions & {
         found,
         match: null,
         logAnchor: null,
-        notice: `${found.more ? `the newest ${n.toLocaleString('en-US')}` : n.toLocaleString('en-US')} stored line${n === 1 ? '' : 's'} match; n/N step through them`,
+        notice:
+          n === 0
+            ? `No stored line matches "${text}"`
+            : `${found.more ? `the newest ${n.toLocaleString('en-US')}` : n.toLocaleString('en-US')} stored line${n === 1 ? '' : 's'} match; n/N step through them`,
       });
     },
     dialogToggle: (_input, keys) => {

@@ -111,5 +111,9 @@ describe('the log filter over the stored history', { timeout: 60_000 }, () => {
     await applyFilter(m, 'agent:nobody');
     expect(m.ui.getState().notice).toMatch(/filter: unknown agent "nobody" \(accepted: orchestrator, bughunter/);
     expect(m.ui.getState().found).toBeNull();
+    // Esc clears the filter; a new one that matches nothing says so.
+    await m.press(KEYS.esc);
+    await applyFilter(m, 'nothing-says-this');
+    expect(m.ui.getState().notice).toBe('No stored line matches "nothing-says-this"');
   });
 });
